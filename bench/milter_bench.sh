@@ -1,0 +1,142 @@
+#!/bin/sh
+# bench/milter_bench.sh - messages per second through mxdetourd's milter,
+# next to a no-op libmilter filter (bench/noop_milter.c) in the same run.
+#
+# Run by hand from the top of a built tree (not part of make check):
+#   sh bench/milter_bench.sh [-n MESSAGES] [-c "CONNS..."] [-r ROUNDS]
+# Defaults: 3000 messages per measurement, spread over 1 and then 4
+# concurrent connections, 3 rounds; the median round is reported.
+#
+# Each message: MAIL, 5 RCPT (two listed domains, two healthy domains
+# whose verdicts are cached by a warm-up message, one repeated domain),
+# end-of-message; mxdetourd answers with two tag headers and logs four
+# decision lines.  The client is miltertest running bench/milter_bench.lua,
+# one process per connection, the same for both filters; both negotiate
+# away the same protocol steps.  noop_milter is built here with cc and
+# libmilter.  fakedns.py serves tests/milter/zone.rules on loopback.
+# Processes started here are stopped by PID on exit.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+builddir=${top_builddir:-$top}
+MXD="$builddir/src/mxdetourd"
+PY=/usr/bin/python3
+N=3000
+CONNS="1 4"
+ROUNDS=3
+while getopts n:c:r: opt; do
+    case $opt in
+    n) N=$OPTARG ;;
+    c) CONNS=$OPTARG ;;
+    r) ROUNDS=$OPTARG ;;
+    *) echo "usage: $0 [-n MESSAGES] [-c \"CONNS...\"] [-r ROUNDS]" >&2; exit 2 ;;
+    esac
+done
+
+die() {
+    echo "milter_bench: $*" >&2
+    exit 1
+}
+
+[ -x "$MXD" ] || die "$MXD not built (run make first)"
+command -v miltertest >/dev/null || die "miltertest missing (apt-get install miltertest)"
+"$PY" -c 'import dnslib' 2>/dev/null || die "python3-dnslib missing"
+T=$(mktemp -d "${TMPDIR:-/tmp}/mxd-mbench.XXXXXX") || die mktemp
+PIDS=""
+cleanup() {
+    for p in $PIDS; do kill "$p" 2>/dev/null; done
+    for p in $PIDS; do wait "$p" 2>/dev/null; done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+poll() { # TRIES CMD...: bounded wait, 50 ms a try
+    n=$1
+    shift
+    until "$@"; do
+        n=$((n - 1))
+        [ $n -gt 0 ] || return 1
+        sleep 0.05
+    done
+}
+
+cc -O2 -Wall -Wextra -o "$T/noop_milter" "$top/bench/noop_milter.c" \
+    $(pkg-config --cflags --libs milter) -lpthread || die "cannot build noop_milter"
+
+"$PY" "$top/tests/dns/fakedns.py" --listen 127.0.0.1 --port 0 --portfile "$T/dns.port" \
+    --quiet --rules "$top/tests/milter/zone.rules" 2>"$T/dns.log" &
+PIDS="$PIDS $!"
+poll 200 test -s "$T/dns.port" || die "fakedns did not start"
+
+cat >"$T/mxdetour.yaml" <<YAML
+listen:
+  milter: "unix:$T/mxd.sock"
+  socketmap: ""
+  policy: ""
+  control: "unix:$T/control.sock"
+user: ""
+state_file: ""
+resolvers:
+  local: ["127.0.0.1:$(cat "$T/dns.port")"]
+YAML
+sed -n '/^probe:/,$p' "$top/tests/milter/default.yaml" >>"$T/mxdetour.yaml"
+
+"$MXD" -f -c "$T/mxdetour.yaml" 2>"$T/mxd.log" &
+PIDS="$PIDS $!"
+"$T/noop_milter" "unix:$T/noop.sock" 2>"$T/noop.log" &
+PIDS="$PIDS $!"
+poll 200 grep -q 'milter: listening' "$T/mxd.log" || die "mxdetourd did not start: $(cat "$T/mxd.log")"
+poll 200 grep -q 'listening' "$T/noop.log" || die "noop_milter did not start"
+
+# warm-up: probes the healthy domains so that every measured lookup is cached
+miltertest -s "$top/bench/milter_bench.lua" -D sock="$T/mxd.sock" -D n=1 -D check=1 ||
+    die "warm-up message failed"
+cached() {
+    grep -q 'domain=healthy.example verdict=healthy' "$T/mxd.log" &&
+        grep -q 'domain=calm.example verdict=healthy' "$T/mxd.log"
+}
+poll 200 cached || die "healthy domains not probed: $(tail -5 "$T/mxd.log")"
+
+# run SOCK CONNS: prints messages per second for N messages over CONNS clients
+run() {
+    per=$((N / $2))
+    t0=$(date +%s%N)
+    pids=""
+    i=0
+    while [ $i -lt "$2" ]; do
+        miltertest -s "$top/bench/milter_bench.lua" -D sock="$1" -D n=$per -D check=0 \
+            >"$T/client$i.out" 2>&1 &
+        pids="$pids $!"
+        i=$((i + 1))
+    done
+    for p in $pids; do
+        wait "$p" || die "client failed: $(cat "$T"/client*.out)"
+    done
+    t1=$(date +%s%N)
+    echo $((per * $2 * 1000000000 / (t1 - t0)))
+}
+
+median() {
+    tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+echo "# milter_bench: $N messages x 5 recipients, $ROUNDS rounds, $(nproc) CPUs, $(uname -r)"
+echo "| connections | no-op milter msg/s | mxdetourd msg/s | ratio | rounds (noop/mxd) |"
+echo "|---|---|---|---|---|"
+for c in $CONNS; do
+    nl=""
+    ml=""
+    r=0
+    while [ $r -lt "$ROUNDS" ]; do
+        nl="$nl $(run "$T/noop.sock" "$c")"
+        ml="$ml $(run "$T/mxd.sock" "$c")"
+        r=$((r + 1))
+    done
+    nm=$(echo "$nl" | median)
+    mm=$(echo "$ml" | median)
+    ratio=$(awk -v a="$mm" -v b="$nm" 'BEGIN { printf "%.0f%%", 100 * a / b }')
+    echo "| $c | $nm | $mm | $ratio | $nl /$ml |"
+done
+lines=$(grep -c 'via=milter' "$T/mxd.log")
+echo "# mxdetourd wrote $lines decision lines (4 per message expected, plus warm-up)"

@@ -1,0 +1,403 @@
+/*
+ * policy - see policy.h.  Postfix policy delegation (SMTPD_POLICY_README):
+ * one parsed request in (policy_attr.h), one "action=...\n\n" answer out.
+ *
+ * Postfix asks once per SMTP command, and the `instance` attribute names one
+ * mail transaction.  The table keeps, per instance, the set of recipient
+ * domains seen at RCPT:
+ *   RCPT            normalise `recipient`, core_lookup() it (which queues a
+ *                   probe for an unknown domain), remember the domain;
+ *                   answer DUNNO: a FILTER would apply to the whole message
+ *                   before we know its other recipients.
+ *   DATA,           look every remembered domain up again (a probe may have
+ *   END-OF-MESSAGE  finished since RCPT).  Then:
+ *                   - FILTER <route> when routing.mode is rewrite and every
+ *                     recipient has one and the same non-empty route
+ *                     (DESIGN.md 5: whole-message rerouting only then);
+ *                   - else, at DATA only, PREPEND "<tag_header>: domain=D
+ *                     verdict=V route=R" for the first rerouted domain.  One
+ *                     answer carries one action, so only one header fits;
+ *                     Postfix refuses PREPEND in smtpd_end_of_data_
+ *                     restrictions (access(5)), so END-OF-MESSAGE never
+ *                     answers it;
+ *                   - else DUNNO.
+ *                   The instance is forgotten after END-OF-MESSAGE (DATA
+ *                   keeps it, in case the service is also called at EOM).
+ *   anything else   DUNNO.
+ * Never REJECT or DEFER: not knowing a domain is not a reason to refuse mail.
+ *
+ * Postfix also sends `recipient` at DATA and END-OF-MESSAGE when it accepted
+ * exactly one recipient; that one is added too, so a service called only
+ * after RCPT still sees it.  `recipient_count` (accepted recipients) larger
+ * than the RCPT requests we saw means we missed some: no FILTER then.
+ *
+ * Limits: POLICY_RCPT_MAX recipients and POLICY_DOMAINS_MAX distinct domains
+ * per instance, POLICY_INSTANCES_MAX instances, POLICY_BYTES_MAX octets of
+ * remembered strings.  Past a per-instance limit the instance counts as
+ * mixed (no FILTER); past a table limit new instances are not remembered
+ * (DUNNO).  Idle instances (a transaction aborted by RSET or a lost
+ * connection never reaches END-OF-MESSAGE) are dropped by
+ * policy_table_expire().
+ *
+ * Logging: one core_log_decision() line per instance, at its first DATA or
+ * END-OF-MESSAGE answer, with the queue_id attribute as queue ID, for the
+ * first rerouted domain; instances without a rerouted domain log at debug
+ * level only.  Not thread-safe: the event loop thread owns the table.
+ */
+#include "policy.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "core.h"
+#include "dname.h"
+#include "log.h"
+#include "policy_attr.h"
+#include "util.h"
+
+#define POLICY_RCPT_MAX      10000
+#define POLICY_DOMAINS_MAX   1000
+#define POLICY_INSTANCES_MAX 65536
+#define POLICY_BYTES_MAX     (64u * 1024 * 1024)
+#define POLICY_BUCKETS_MIN   256
+
+struct policy_inst {
+    struct policy_inst *next; /* hash chain */
+    char *instance;
+    uint64_t hash;
+    uint64_t last_ms;
+    char **dom; /* distinct normalised domains, in RCPT order */
+    size_t ndom, cap;
+    size_t nrcpt;  /* recipients seen (RCPT requests and the DATA/EOM recipient) */
+    int overflow;  /* a limit was hit: never FILTER */
+    int nodomain;  /* a recipient without a usable domain: never FILTER */
+    int logged;    /* the decision line was written */
+    size_t bytes;  /* charged to the table */
+};
+
+struct policy_table {
+    struct policy_inst **bucket;
+    size_t nbucket; /* a power of two */
+    size_t count;
+    size_t bytes;
+    int warned_full;
+};
+
+static uint64_t policy_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+struct policy_table *policy_table_new(void)
+{
+    struct policy_table *t = xcalloc(1, sizeof(*t));
+
+    t->nbucket = POLICY_BUCKETS_MIN;
+    t->bucket = xcalloc(t->nbucket, sizeof(*t->bucket));
+    return t;
+}
+
+static void policy_inst_free(struct policy_inst *in)
+{
+    size_t i;
+
+    for (i = 0; i < in->ndom; i++)
+        free(in->dom[i]);
+    free(in->dom);
+    free(in->instance);
+    free(in);
+}
+
+void policy_table_free(struct policy_table *t)
+{
+    size_t b;
+
+    if (t == NULL)
+        return;
+    for (b = 0; b < t->nbucket; b++) {
+        struct policy_inst *in = t->bucket[b], *next;
+        for (; in != NULL; in = next) {
+            next = in->next;
+            policy_inst_free(in);
+        }
+    }
+    free(t->bucket);
+    free(t);
+}
+
+size_t policy_table_size(const struct policy_table *t)
+{
+    return t->count;
+}
+
+static struct policy_inst **policy_slot(struct policy_table *t, const char *instance, uint64_t h)
+{
+    struct policy_inst **pp = &t->bucket[h & (t->nbucket - 1)];
+
+    for (; *pp != NULL; pp = &(*pp)->next) {
+        if ((*pp)->hash == h && strcmp((*pp)->instance, instance) == 0)
+            break;
+    }
+    return pp;
+}
+
+static void policy_grow(struct policy_table *t)
+{
+    size_t nb = t->nbucket * 2, b;
+    struct policy_inst **nbucket = xcalloc(nb, sizeof(*nbucket));
+
+    for (b = 0; b < t->nbucket; b++) {
+        struct policy_inst *in = t->bucket[b], *next;
+        for (; in != NULL; in = next) {
+            next = in->next;
+            in->next = nbucket[in->hash & (nb - 1)];
+            nbucket[in->hash & (nb - 1)] = in;
+        }
+    }
+    free(t->bucket);
+    t->bucket = nbucket;
+    t->nbucket = nb;
+}
+
+static void policy_unlink(struct policy_table *t, struct policy_inst **pp)
+{
+    struct policy_inst *in = *pp;
+
+    *pp = in->next;
+    t->count--;
+    t->bytes -= in->bytes;
+    policy_inst_free(in);
+}
+
+/* The instance's entry, created when create is set and the limits allow;
+ * NULL otherwise. */
+static struct policy_inst *policy_find(struct policy_table *t, const char *instance, int create,
+                                       uint64_t now_ms)
+{
+    uint64_t h = policy_hash(instance);
+    struct policy_inst **pp = policy_slot(t, instance, h), *in;
+    size_t cost;
+
+    if (*pp != NULL || !create)
+        return *pp;
+    cost = sizeof(*in) + strlen(instance) + 1;
+    if (t->count >= POLICY_INSTANCES_MAX || t->bytes + cost > POLICY_BYTES_MAX) {
+        if (!t->warned_full) {
+            log_warn("policy: %zu transactions remembered, new ones are answered DUNNO",
+                     t->count);
+            t->warned_full = 1;
+        }
+        return NULL;
+    }
+    t->warned_full = 0;
+    if (t->count >= t->nbucket) {
+        policy_grow(t);
+        pp = policy_slot(t, instance, h);
+    }
+    in = xcalloc(1, sizeof(*in));
+    in->instance = xstrdup(instance);
+    in->hash = h;
+    in->last_ms = now_ms;
+    in->bytes = cost;
+    *pp = in;
+    t->count++;
+    t->bytes += cost;
+    return in;
+}
+
+/* Remembers one distinct domain of an instance. */
+static void policy_add_domain(struct policy_table *t, struct policy_inst *in, const char *domain)
+{
+    size_t i, cost;
+
+    for (i = 0; i < in->ndom; i++) {
+        if (strcmp(in->dom[i], domain) == 0)
+            return;
+    }
+    cost = strlen(domain) + 1 + sizeof(char *);
+    if (in->ndom >= POLICY_DOMAINS_MAX || t->bytes + cost > POLICY_BYTES_MAX) {
+        in->overflow = 1;
+        return;
+    }
+    if (in->ndom == in->cap) {
+        in->cap = in->cap ? in->cap * 2 : 4;
+        in->dom = xrealloc(in->dom, in->cap * sizeof(*in->dom));
+    }
+    in->dom[in->ndom++] = xstrdup(domain);
+    in->bytes += cost;
+    t->bytes += cost;
+}
+
+/* Remembers one RCPT recipient (domain NULL: it has none we can use). */
+static void policy_add_rcpt(struct policy_table *t, struct policy_inst *in, const char *domain)
+{
+    if (in->nrcpt < POLICY_RCPT_MAX) {
+        in->nrcpt++;
+    } else {
+        in->overflow = 1;
+        return;
+    }
+    if (domain == NULL)
+        in->nodomain = 1;
+    else
+        policy_add_domain(t, in, domain);
+}
+
+/* Normalised domain of a recipient address, or NULL. */
+static const char *policy_domain(const char *rcpt, char *dom, size_t size)
+{
+    const char *err;
+
+    if (rcpt == NULL || rcpt[0] == '\0')
+        return NULL;
+    err = dname_from_address(rcpt, 0, dom, size);
+    if (err != NULL) {
+        log_debug("policy: recipient without a usable domain: %s", err);
+        return NULL;
+    }
+    return dom;
+}
+
+static int policy_reply(char *out, size_t size, const char *action, const char *text)
+{
+    int n = snprintf(out, size, "action=%s%s%s\n\n", action, text[0] ? " " : "", text);
+
+    if (n < 0 || (size_t)n >= size)
+        snprintf(out, size, "action=DUNNO\n\n");
+    return 0;
+}
+
+/* A route usable as "FILTER transport:destination" on one answer line. */
+static int policy_filterable(const char *route)
+{
+    return route[0] != '\0' && strchr(route, ':') != NULL && strpbrk(route, "\r\n") == NULL;
+}
+
+/* DATA / END-OF-MESSAGE: decide for the whole transaction. */
+static int policy_decide(struct policy_inst *in, const struct policy_req *req, int eom, char *out,
+                         size_t size)
+{
+    struct core_answer ans, first;
+    const char *qid = policy_attr_get(req, "queue_id");
+    const char *count = policy_attr_get(req, "recipient_count");
+    size_t i, routed = 0, firsti = 0;
+    int same = 1, rewrite = 1;
+
+    if (count != NULL && count[0] != '\0' && strtoull(count, NULL, 10) > in->nrcpt)
+        in->overflow = 1; /* recipients accepted that we never saw */
+    first.route[0] = '\0';
+    for (i = 0; i < in->ndom; i++) {
+        core_lookup(in->dom[i], &ans);
+        rewrite &= ans.rewrite != 0;
+        if (ans.route[0] == '\0') {
+            same = 0;
+            continue;
+        }
+        if (routed++ == 0) {
+            first = ans;
+            firsti = i;
+        } else if (strcmp(ans.route, first.route) != 0) {
+            same = 0;
+        }
+    }
+    if (routed > 0 && !in->logged) {
+        core_log_decision(qid && qid[0] ? qid : NULL, in->dom[firsti], &first, "policy");
+        in->logged = 1;
+    }
+    if (routed > 0 && same && rewrite && !in->overflow && !in->nodomain &&
+        policy_filterable(first.route)) {
+        log_debug("policy: instance=%s FILTER %s (%zu domains)", in->instance, first.route,
+                  in->ndom);
+        return policy_reply(out, size, "FILTER", first.route);
+    }
+    if (routed > 0 && !eom) {
+        struct conf *c = core_conf();
+        char text[CORE_ROUTE_MAX + 512];
+        int n = snprintf(text, sizeof(text), "%s:",
+                         c != NULL && c->tag_header[0] ? c->tag_header : "X-MXDetour");
+        size_t pos = n > 0 && (size_t)n < sizeof(text) ? (size_t)n : 0;
+        if (c != NULL)
+            conf_unref(c);
+        pos = log_kv(text, sizeof(text), pos, "domain", in->dom[firsti]);
+        pos = log_kv(text, sizeof(text), pos, "verdict", verdict_name(first.verdict));
+        log_kv(text, sizeof(text), pos, "route", first.route);
+        return policy_reply(out, size, "PREPEND", text);
+    }
+    log_debug("policy: instance=%s DUNNO (%zu domains, %zu rerouted)", in->instance, in->ndom,
+              routed);
+    return policy_reply(out, size, "DUNNO", "");
+}
+
+int policy_answer(struct policy_table *t, const struct policy_req *req, uint64_t now_ms, char *out,
+                  size_t size)
+{
+    const char *request = policy_attr_get(req, "request");
+    const char *state = policy_attr_get(req, "protocol_state");
+    const char *instance = policy_attr_get(req, "instance");
+    const char *rcpt = policy_attr_get(req, "recipient");
+    char dom[DNAME_MAX + 1];
+    const char *domain;
+    struct policy_inst *in;
+    int eom, ret;
+
+    if (request == NULL || strcmp(request, "smtpd_access_policy") != 0 || state == NULL)
+        return policy_reply(out, size, "DUNNO", "");
+    if (instance != NULL && instance[0] == '\0')
+        instance = NULL;
+
+    if (strcasecmp(state, "RCPT") == 0) {
+        struct core_answer ans;
+        domain = policy_domain(rcpt, dom, sizeof(dom));
+        if (domain != NULL)
+            core_lookup(domain, &ans); /* queues a probe for an unknown domain */
+        in = instance ? policy_find(t, instance, 1, now_ms) : NULL;
+        if (in != NULL) {
+            in->last_ms = now_ms;
+            policy_add_rcpt(t, in, domain);
+        }
+        return policy_reply(out, size, "DUNNO", "");
+    }
+    eom = strcasecmp(state, "END-OF-MESSAGE") == 0;
+    if (!eom && strcasecmp(state, "DATA") != 0)
+        return policy_reply(out, size, "DUNNO", "");
+
+    domain = policy_domain(rcpt, dom, sizeof(dom));
+    in = instance ? policy_find(t, instance, domain != NULL, now_ms) : NULL;
+    if (in == NULL)
+        return policy_reply(out, size, "DUNNO", "");
+    in->last_ms = now_ms;
+    if (domain != NULL) {
+        /* Postfix names the recipient here only when it accepted exactly
+         * one; it is the one seen at RCPT, if we saw that. */
+        policy_add_domain(t, in, domain);
+        if (in->nrcpt == 0)
+            in->nrcpt = 1;
+    }
+    ret = policy_decide(in, req, eom, out, size);
+    if (eom) {
+        uint64_t h = policy_hash(instance);
+        policy_unlink(t, policy_slot(t, instance, h));
+    }
+    return ret;
+}
+
+void policy_table_expire(struct policy_table *t, uint64_t now_ms, uint64_t max_idle_ms)
+{
+    size_t b;
+
+    for (b = 0; b < t->nbucket; b++) {
+        struct policy_inst **pp = &t->bucket[b];
+        while (*pp != NULL) {
+            if (now_ms >= (*pp)->last_ms && now_ms - (*pp)->last_ms > max_idle_ms)
+                policy_unlink(t, pp);
+            else
+                pp = &(*pp)->next;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/*
+ * control - see control.h.  The socket's file mode (listen.socket_mode)
+ * decides who may ask; flush is the only verb that changes anything and it
+ * only forgets learned verdicts.
+ */
+#include "control.h"
+#include "core.h"
+#include "dname.h"
+#include "util.h"
+#include <stdio.h>
+#include <string.h>
+
+static char *err(const char *fmt, const char *arg)
+{
+    char text[512];
+    snprintf(text, sizeof(text), fmt, arg);
+    return xstrdup(text);
+}
+
+static char *do_status(const char *arg)
+{
+    return arg ? err("ERR status takes no argument\n", "") : core_status_text();
+}
+
+static char *do_export(const char *arg)
+{
+    return arg ? err("ERR export takes no argument\n", "") : core_export_text();
+}
+
+static char *do_lookup(const char *arg)
+{
+    char dom[DNAME_MAX + 1];
+    const char *e;
+
+    if (!arg)
+        return err("ERR lookup needs a domain\n", "");
+    if ((e = dname_from_address(arg, 1, dom, sizeof(dom))) != NULL)
+        return err("ERR bad domain: %s\n", e);
+    return core_lookup_text(dom);
+}
+
+static char *do_flush(const char *arg)
+{
+    char dom[DNAME_MAX + 1], text[300];
+    const char *e;
+    size_t n;
+
+    if (arg && (e = dname_from_address(arg, 1, dom, sizeof(dom))) != NULL)
+        return err("ERR bad domain: %s\n", e);
+    n = core_flush(arg ? dom : NULL);
+    snprintf(text, sizeof(text), "flushed %zu verdict%s%s%s\n", n, n == 1 ? "" : "s",
+             arg ? " of " : "", arg ? dom : "");
+    return xstrdup(text);
+}
+
+static const struct {
+    const char *verb;
+    char *(*run)(const char *arg);
+} verbs[] = {
+    {"status", do_status},
+    {"lookup", do_lookup},
+    {"flush", do_flush},
+    {"export", do_export},
+};
+
+char *control_answer(const char *line)
+{
+    const char *sp = strchr(line, ' ');
+    size_t n = sp ? (size_t)(sp - line) : strlen(line);
+
+    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+        if (strlen(verbs[i].verb) == n && strncmp(line, verbs[i].verb, n) == 0)
+            return verbs[i].run(sp && sp[1] ? sp + 1 : NULL);
+    return err("ERR unknown verb \"%.40s\"\n", line);
+}

@@ -1,0 +1,9 @@
+/*
+ * control - the control socket verbs behind the CLI: status, lookup DOMAIN,
+ * flush [DOMAIN], export.  Pure dispatch from one table to core.h.
+ */
+#ifndef MXD_CONTROL_H
+#define MXD_CONTROL_H
+/* Answers one request line; the result is malloc'd.  Errors start with "ERR ". */
+char *control_answer(const char *line);
+#endif

@@ -1,0 +1,79 @@
+/*
+ * control_client - see control_client.h.  Bounded: answers past 64 MiB
+ * (an export of millions of routes) are cut.
+ */
+#include "control_client.h"
+#include "util.h"
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define ANSWER_MAX (64u << 20)
+
+static int connect_unix(const char *path)
+{
+    struct sockaddr_un sun;
+    int fd;
+
+    if (strlen(path) >= sizeof(sun.sun_path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    util_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
+    if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+char *control_client_ask(const char *listen, const char *request, unsigned timeout_ms)
+{
+    size_t len = 0, cap = 4096;
+    char *buf;
+    int fd;
+
+    if (strncmp(listen, "unix:", 5) != 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    fd = connect_unix(listen + 5);
+    if (fd < 0)
+        return NULL;
+    if (write(fd, request, strlen(request)) < 0 || write(fd, "\n", 1) < 0) {
+        close(fd);
+        return NULL;
+    }
+    buf = xmalloc(cap);
+    for (;;) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (poll(&pfd, 1, (int)timeout_ms) <= 0) {
+            errno = ETIMEDOUT;
+            break;
+        }
+        if (len + 1 >= cap) {
+            if (cap >= ANSWER_MAX)
+                break;
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    return buf;
+}

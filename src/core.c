@@ -1,0 +1,443 @@
+/*
+ * core - see core.h and core_daemon.h.  Threads: front-ends (milter threads
+ * and the loop thread) call core_lookup(), which reads the locked cache and
+ * appends unknown domains to a work queue; the loop thread drains the queue
+ * under the flood guard (probe.max_pending, probe.rate) and runs the probes.
+ * Probe results land in the cache, are logged once per change, and trigger
+ * the publish table and a deferred state save.
+ */
+#include "core.h"
+#include "core_daemon.h"
+#include "cache.h"
+#include "log.h"
+#include "loop.h"
+#include "probe.h"
+#include "publish.h"
+#include "route.h"
+#include "state.h"
+#include "util.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SAVE_DELAY_MS    30000
+#define PUBLISH_DELAY_MS 200
+
+struct work {
+    struct work *next;
+    char domain[];
+};
+
+static pthread_mutex_t conf_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conf *conf_now;
+static struct loop *loop;
+static struct probe_engine *engine, *old_engine;
+
+static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct work *queue_head, *queue_tail;
+static size_t queue_len;
+
+static double tokens; /* flood guard: probes we may start now */
+static uint64_t tokens_at;
+static uint64_t started_ms, save_timer, publish_timer;
+static unsigned long nprobes, nskipped;
+
+struct conf *core_conf(void)
+{
+    struct conf *c;
+    pthread_mutex_lock(&conf_lock);
+    c = conf_ref(conf_now);
+    pthread_mutex_unlock(&conf_lock);
+    return c;
+}
+
+static void queue_probe(const char *domain, const struct conf *c)
+{
+    size_t len = strlen(domain);
+    int full;
+
+    pthread_mutex_lock(&queue_lock);
+    full = queue_len >= c->max_pending;
+    if (!full) {
+        struct work *w = xmalloc(sizeof(*w) + len + 1);
+        memcpy(w->domain, domain, len + 1);
+        w->next = NULL;
+        if (queue_tail)
+            queue_tail->next = w;
+        else
+            queue_head = w;
+        queue_tail = w;
+        queue_len++;
+    }
+    pthread_mutex_unlock(&queue_lock);
+    if (full) {
+        cache_skip(domain, util_now_ms());
+        __atomic_add_fetch(&nskipped, 1, __ATOMIC_RELAXED);
+        log_info("domain=%s verdict=unknown reason=\"probe skipped: max_pending %u reached\"",
+                 domain, c->max_pending);
+        return;
+    }
+    loop_wake(loop);
+}
+
+static void answer(const struct conf *c, const char *domain, const struct cache_rec *r,
+                   struct core_answer *a)
+{
+    const struct conf_domain *listed = conf_match(c, domain);
+    const struct verdict_info *vi = r && r->have ? &r->vi : NULL;
+
+    memset(a, 0, sizeof(*a));
+    a->rewrite = c->mode == MODE_REWRITE;
+    a->probing = r ? r->probing : 0;
+    if (vi) {
+        a->verdict = vi->verdict;
+        util_strlcpy(a->evidence, vi->evidence, sizeof(a->evidence));
+        a->age_ms = util_now_ms() - r->made_ms;
+    }
+    if (listed) {
+        a->verdict = VERDICT_LISTED;
+        if (listed->note)
+            util_strlcpy(a->note, listed->note, sizeof(a->note));
+        if (!vi)
+            snprintf(a->evidence, sizeof(a->evidence), "listed at %s:%d", c->path, listed->line);
+    }
+    route_build(c, listed, vi, a->route, sizeof(a->route));
+}
+
+void core_lookup(const char *domain, struct core_answer *ans)
+{
+    struct conf *c = core_conf();
+    const struct conf_domain *listed = conf_match(c, domain);
+    struct cache_rec r;
+    int want = 0;
+
+    /* A listed domain needs DNS only to pin its MX addresses. */
+    if (listed && listed->route != ROUTE_PIN_MX) {
+        answer(c, domain, NULL, ans);
+    } else {
+        cache_lookup(domain, c->recheck_ms, util_now_ms(), &r, &want);
+        answer(c, domain, &r, ans);
+        if (want) {
+            ans->probing = 1;
+            queue_probe(domain, c);
+        }
+    }
+    conf_unref(c);
+}
+
+size_t core_wait(const char *const *domains, size_t n, unsigned ms)
+{
+    return ms ? cache_wait(domains, n, ms) : 0;
+}
+
+void core_log_decision(const char *qid, const char *domain, const struct core_answer *a,
+                       const char *via)
+{
+    char line[1024];
+    size_t p = 0;
+
+    if (qid && qid[0])
+        p = (size_t)snprintf(line, sizeof(line), "%.40s:", qid);
+    p = log_kv(line, sizeof(line), p, "domain", domain);
+    p = log_kv(line, sizeof(line), p, "verdict", verdict_name(a->verdict));
+    p = log_kv(line, sizeof(line), p, "route", a->route[0] && a->rewrite ? a->route : "none");
+    p = log_kv(line, sizeof(line), p, "via", via);
+    if (a->evidence[0])
+        p = log_kv(line, sizeof(line), p, "evidence", a->evidence);
+    if (a->note[0])
+        log_kv(line, sizeof(line), p, "note", a->note);
+    log_info("%s", line);
+}
+
+/* ---- loop thread ---- */
+
+static void save_now(struct loop *l, void *arg)
+{
+    struct conf *c = core_conf();
+    (void)l, (void)arg;
+    save_timer = 0;
+    state_save(c->state_file);
+    conf_unref(c);
+}
+
+struct exporter {
+    const struct conf *c;
+    char *buf;
+    size_t len, cap;
+    size_t counts[VERDICT__COUNT];
+};
+
+static void append(struct exporter *x, const char *s)
+{
+    size_t n = strlen(s);
+    if (x->len + n + 1 > x->cap) {
+        x->cap = (x->len + n + 1) * 2;
+        x->buf = xrealloc(x->buf, x->cap);
+    }
+    memcpy(x->buf + x->len, s, n + 1);
+    x->len += n;
+}
+
+static void export_one(void *arg, const char *domain, const struct cache_rec *r)
+{
+    struct exporter *x = arg;
+    struct core_answer a;
+    char line[CORE_ROUTE_MAX + 300];
+
+    x->counts[r->have ? r->vi.verdict : VERDICT_UNKNOWN]++;
+    if (conf_match(x->c, domain))
+        return; /* listed ones are exported from the config below */
+    answer(x->c, domain, r, &a);
+    if (a.route[0] && a.rewrite) {
+        snprintf(line, sizeof(line), "%s %s\n", domain, a.route);
+        append(x, line);
+    }
+}
+
+static void export_listed(struct exporter *x)
+{
+    for (size_t i = 0; i < x->c->ndomains; i++) {
+        const struct conf_domain *d = &x->c->domains[i];
+        struct core_answer a;
+        char name[300], line[CORE_ROUTE_MAX + 300];
+        struct cache_rec r;
+        int want;
+
+        /* Postfix transport(5): ".example" matches subdomains (parent_domain_matches_subdomains). */
+        snprintf(name, sizeof(name), "%s%s", d->wildcard ? "." : "", d->name);
+        int have = !d->wildcard && d->route == ROUTE_PIN_MX &&
+                   cache_lookup(d->name, ~0ull, util_now_ms(), &r, &want);
+        answer(x->c, d->wildcard ? name + 1 : d->name, have ? &r : NULL, &a);
+        if (a.route[0] && a.rewrite) {
+            snprintf(line, sizeof(line), "%s %s\n", name, a.route);
+            append(x, line);
+        }
+    }
+}
+
+char *core_export_text(void)
+{
+    struct exporter x = {0};
+    x.c = core_conf();
+    append(&x, "");
+    cache_each(export_one, &x);
+    export_listed(&x);
+    conf_unref((struct conf *)x.c);
+    return x.buf;
+}
+
+static void publish_now(struct loop *l, void *arg)
+{
+    struct conf *c = core_conf();
+    (void)l, (void)arg;
+    publish_timer = 0;
+    if (c->publish[0]) {
+        char *text = core_export_text();
+        publish_write(c->publish, text);
+        free(text);
+    }
+    conf_unref(c);
+}
+
+static void schedule(uint64_t *timer, unsigned ms, loop_timer_cb cb)
+{
+    if (!*timer)
+        *timer = loop_timer(loop, ms, cb, NULL);
+}
+
+static void on_probe_done(void *arg, const char *domain, const struct verdict_info *vi,
+                          const struct probe_result *local)
+{
+    struct conf *c = core_conf();
+    struct core_answer a;
+    struct cache_rec r;
+    int want;
+    (void)arg, (void)local;
+
+    int changed = cache_store(domain, vi, util_now_ms(), util_wall_s());
+    if (changed) {
+        cache_lookup(domain, ~0ull, util_now_ms(), &r, &want);
+        answer(c, domain, &r, &a);
+        core_log_decision(NULL, domain, &a, "probe");
+        if (a.route[0] && c->publish[0])
+            schedule(&publish_timer, PUBLISH_DELAY_MS, publish_now);
+        schedule(&save_timer, SAVE_DELAY_MS, save_now);
+    }
+    conf_unref(c);
+}
+
+static void refill(const struct conf *c, uint64_t now)
+{
+    double per_ms = (double)c->rate_count / (double)c->rate_per_ms;
+    tokens += (double)(now - tokens_at) * per_ms;
+    if (tokens > c->rate_count)
+        tokens = c->rate_count;
+    tokens_at = now;
+}
+
+/* Each loop turn: start queued probes as the flood guard allows. */
+static int drain(struct loop *l, void *arg)
+{
+    struct conf *c = core_conf();
+    int wait = -1;
+    (void)l, (void)arg;
+
+    refill(c, util_now_ms());
+    while (tokens >= 1.0) {
+        struct work *w;
+        pthread_mutex_lock(&queue_lock);
+        w = queue_head;
+        if (w) {
+            queue_head = w->next;
+            if (!queue_head)
+                queue_tail = NULL;
+            queue_len--;
+        }
+        pthread_mutex_unlock(&queue_lock);
+        if (!w)
+            break;
+        tokens -= 1.0;
+        nprobes++;
+        probe_start(engine, w->domain, on_probe_done, NULL);
+        free(w);
+    }
+    if (queue_head && tokens < 1.0)
+        wait = (int)((1.0 - tokens) * (double)c->rate_per_ms / (double)c->rate_count) + 1;
+    if (old_engine && probe_running(old_engine) == 0) {
+        probe_engine_free(old_engine);
+        old_engine = NULL;
+    }
+    publish_reap();
+    conf_unref(c);
+    return wait;
+}
+
+int core_start(struct loop *l, struct conf *c)
+{
+    char err[256];
+
+    loop = l;
+    conf_now = conf_ref(c);
+    cache_init(1u << 16);
+    engine = probe_engine_new(l, c, err, sizeof(err));
+    if (!engine) {
+        log_err("probe engine: %s", err);
+        return -1;
+    }
+    tokens = c->rate_count;
+    tokens_at = started_ms = util_now_ms();
+    long n = state_load(c->state_file, c->recheck_ms);
+    if (n > 0)
+        log_info("state file %s: %ld verdicts loaded", c->state_file, n);
+    loop_hook(l, drain, NULL);
+    if (c->publish[0])
+        schedule(&publish_timer, 0, publish_now);
+    return 0;
+}
+
+void core_reload(struct conf *c)
+{
+    char err[256];
+    struct conf *old;
+    struct probe_engine *e = probe_engine_new(loop, c, err, sizeof(err));
+
+    if (!e) {
+        log_err("reload: probe engine: %s; keeping the old resolvers", err);
+    } else {
+        /* Probes in flight finish on the old engine; drain() frees it. */
+        if (old_engine)
+            probe_engine_free(old_engine);
+        old_engine = engine;
+        engine = e;
+    }
+    pthread_mutex_lock(&conf_lock);
+    old = conf_now;
+    conf_now = conf_ref(c);
+    pthread_mutex_unlock(&conf_lock);
+    conf_unref(old);
+    log_set_level(c->log_level);
+    if (c->publish[0])
+        schedule(&publish_timer, 0, publish_now);
+}
+
+void core_stop(void)
+{
+    struct conf *c = core_conf();
+    long n = state_save(c->state_file);
+    if (n >= 0 && c->state_file[0])
+        log_info("state file %s: %ld verdicts saved", c->state_file, n);
+    if (c->publish[0])
+        publish_now(loop, NULL);
+    conf_unref(c);
+    probe_engine_free(old_engine);
+    probe_engine_free(engine);
+    old_engine = engine = NULL;
+}
+
+/* ---- control verbs ---- */
+
+char *core_status_text(void)
+{
+    struct exporter x = {0};
+    char text[2048];
+    size_t queued;
+
+    x.c = core_conf();
+    cache_each(export_one, &x); /* fills counts */
+    free(x.buf);
+    pthread_mutex_lock(&queue_lock);
+    queued = queue_len;
+    pthread_mutex_unlock(&queue_lock);
+    size_t p = (size_t)snprintf(
+        text, sizeof(text),
+        "uptime: %llus\nconfig: %s\nmode: %s\nlisted domains: %zu\ncached domains: %zu (%zu "
+        "bytes)\nprobes: %lu started, %u running, %zu queued, %lu skipped\n"
+        "local resolvers: %s\nexternal resolvers: %s\nlisteners: milter=%s socketmap=%s "
+        "policy=%s control=%s\nverdicts:",
+        (unsigned long long)((util_now_ms() - started_ms) / 1000), x.c->path,
+        x.c->mode == MODE_REWRITE ? "rewrite" : "tag", x.c->ndomains, cache_count(),
+        cache_bytes(), nprobes, probe_running(engine), queued, nskipped,
+        x.c->local_system ? "system" : probe_local_servers(engine),
+        x.c->nexternal ? probe_external_servers(engine) : "none",
+        x.c->listen_milter[0] ? x.c->listen_milter : "off",
+        x.c->listen_socketmap[0] ? x.c->listen_socketmap : "off",
+        x.c->listen_policy[0] ? x.c->listen_policy : "off",
+        x.c->listen_control[0] ? x.c->listen_control : "off");
+    for (int v = 0; v < VERDICT__COUNT && p < sizeof(text); v++)
+        if (x.counts[v])
+            p += (size_t)snprintf(text + p, sizeof(text) - p, " %s=%zu",
+                                  verdict_name((enum verdict)v), x.counts[v]);
+    if (p < sizeof(text) - 1)
+        snprintf(text + p, sizeof(text) - p, "\n");
+    conf_unref((struct conf *)x.c);
+    return xstrdup(text);
+}
+
+char *core_lookup_text(const char *domain)
+{
+    struct core_answer a;
+    char text[2048];
+
+    core_lookup(domain, &a);
+    snprintf(text, sizeof(text),
+             "domain: %s\nverdict: %s\nroute: %s\nevidence: %s\nage: %llus\nprobing: %s\n%s%s%s",
+             domain, verdict_name(a.verdict), a.route[0] && a.rewrite ? a.route : "none",
+             a.evidence[0] ? a.evidence : "-", (unsigned long long)(a.age_ms / 1000),
+             a.probing ? "yes" : "no", a.note[0] ? "note: " : "", a.note, a.note[0] ? "\n" : "");
+    return xstrdup(text);
+}
+
+size_t core_flush(const char *domain)
+{
+    size_t n = cache_forget(domain);
+    struct conf *c = core_conf();
+    if (c->publish[0])
+        schedule(&publish_timer, PUBLISH_DELAY_MS, publish_now);
+    if (domain) {
+        struct core_answer a;
+        core_lookup(domain, &a); /* re-probe now */
+    }
+    conf_unref(c);
+    return n;
+}

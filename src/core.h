@@ -1,0 +1,47 @@
+/*
+ * core - the one interface that the protocol front-ends (milter, socketmap,
+ * policy, control) use.  Every function here is thread-safe and never
+ * waits on DNS: lookups answer from the verdict cache at once and queue a
+ * probe for unknown or stale domains; the event loop thread runs it.
+ * core_wait() is the only call that may sleep, and only up to its budget.
+ */
+#ifndef MXD_CORE_H
+#define MXD_CORE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "conf.h"
+#include "verdict.h"
+
+#define CORE_ROUTE_MAX 1024
+
+struct core_answer {
+    enum verdict verdict; /* VERDICT_UNKNOWN while not known */
+    char route[CORE_ROUTE_MAX]; /* "transport:nexthop" per DESIGN 5; "" = none */
+    int rewrite;                /* routing.mode is rewrite: front-ends may answer route */
+    int probing;                /* a probe for this domain is queued or running */
+    uint64_t age_ms;            /* since the verdict was made */
+    char evidence[VERDICT_EVIDENCE_MAX];
+    char note[128];
+};
+
+/* domain must come from dname_normalize(). */
+void core_lookup(const char *domain, struct core_answer *ans);
+/* Waits up to ms for the probes of these domains; returns how many are still pending. */
+size_t core_wait(const char *const *domains, size_t n, unsigned ms);
+/* The current config snapshot, referenced: release with conf_unref(). */
+struct conf *core_conf(void);
+/* One key=value syslog line per decision (DESIGN 7). qid may be NULL. */
+void core_log_decision(const char *qid, const char *domain, const struct core_answer *a,
+                       const char *via);
+
+
+/* Control verbs (control.c).  Each writes text into a malloc'd string the
+ * caller frees. */
+char *core_status_text(void);
+char *core_lookup_text(const char *domain);
+/* Forgets one domain (or all learned verdicts when domain is NULL) and
+ * re-probes it; returns how many were forgotten. */
+size_t core_flush(const char *domain);
+/* The current reroutes as a Postfix transport table ("domain route" lines). */
+char *core_export_text(void);
+#endif

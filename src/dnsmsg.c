@@ -1,0 +1,154 @@
+/*
+ * dnsmsg - see dnsmsg.h.  Every read is bounds-checked against len; a
+ * compression loop is cut after 64 jumps.  Names compare case-insensitively
+ * without the trailing dot.
+ */
+#include "dnsmsg.h"
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Expands the name at *pos; advances *pos past it.  -1 on a bad name. */
+static int read_name(const unsigned char *buf, size_t len, size_t *pos, char *out, size_t size)
+{
+    size_t p = *pos, o = 0;
+    int jumps = 0, jumped = 0;
+
+    for (;;) {
+        if (p >= len)
+            return -1;
+        unsigned c = buf[p];
+        if ((c & 0xc0) == 0xc0) {
+            if (p + 1 >= len || ++jumps > 64)
+                return -1;
+            if (!jumped)
+                *pos = p + 2;
+            jumped = 1;
+            p = ((c & 0x3f) << 8) | buf[p + 1];
+            continue;
+        }
+        if (c & 0xc0)
+            return -1;
+        if (c == 0) {
+            if (!jumped)
+                *pos = p + 1;
+            break;
+        }
+        if (p + 1 + c > len || o + c + 2 > size)
+            return -1;
+        if (o)
+            out[o++] = '.';
+        for (unsigned i = 0; i < c; i++) {
+            unsigned char ch = buf[p + 1 + i];
+            /* Keep names printable: they end up in logs and routes. */
+            out[o++] = (ch > 0x20 && ch < 0x7f && ch != '"' && ch != '\\') ? (char)ch : '?';
+        }
+        p += 1 + c;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+static int same_name(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la && a[la - 1] == '.')
+        la--;
+    if (lb && b[lb - 1] == '.')
+        lb--;
+    return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+static unsigned u16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+/* Stores one record of the wanted type; DNS_BADRDATA when its data cannot be. */
+static enum dns_outcome keep(const unsigned char *buf, size_t len, size_t rd, unsigned rdlen,
+                             int qtype, struct dnsmsg *m)
+{
+    struct dnsmsg_rr *rr = &m->rr[m->nrr < DNSMSG_MAX_RR ? m->nrr : DNSMSG_MAX_RR - 1];
+
+    if (qtype == DNSMSG_T_A || qtype == DNSMSG_T_AAAA) {
+        unsigned want = qtype == DNSMSG_T_A ? 4 : 16;
+        if (rdlen != want)
+            return DNS_BADRDATA;
+        inet_ntop(qtype == DNSMSG_T_A ? AF_INET : AF_INET6, buf + rd, rr->data, sizeof(rr->data));
+    } else if (qtype == DNSMSG_T_MX) {
+        size_t p = rd + 2;
+        if (rdlen < 3)
+            return DNS_BADRDATA;
+        rr->pref = u16(buf + rd);
+        if (read_name(buf, len, &p, rr->data, sizeof(rr->data)) < 0 || p != rd + rdlen)
+            return DNS_BADRDATA;
+    } else {
+        rr->data[0] = '\0';
+    }
+    if (m->nrr < DNSMSG_MAX_RR)
+        m->nrr++;
+    return DNS_ANSWER;
+}
+
+enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *qname, int qtype,
+                              struct dnsmsg *m)
+{
+    char owner[256], target[256], cur[256];
+    size_t pos = 12;
+    unsigned qd, an, other = 0;
+
+    memset(m, 0, sizeof(*m));
+    if (len < 12 || !(buf[2] & 0x80))
+        return DNS_MALFORMED;
+    m->rcode = buf[3] & 0x0f;
+    m->truncated = (buf[2] & 0x02) != 0;
+    switch (m->rcode) {
+    case 0: break;
+    case 1: return DNS_FORMERR;
+    case 2: return DNS_SERVFAIL;
+    case 3: return DNS_NXDOMAIN;
+    case 4: return DNS_NOTIMP;
+    case 5: return DNS_REFUSED;
+    default: return DNS_MALFORMED;
+    }
+    if (m->truncated)
+        return DNS_MALFORMED;
+    qd = u16(buf + 4);
+    an = u16(buf + 6);
+    for (unsigned i = 0; i < qd; i++) {
+        if (read_name(buf, len, &pos, owner, sizeof(owner)) < 0 || pos + 4 > len)
+            return DNS_MALFORMED;
+        pos += 4;
+    }
+    snprintf(cur, sizeof(cur), "%s", qname);
+    for (unsigned i = 0; i < an; i++) {
+        if (read_name(buf, len, &pos, owner, sizeof(owner)) < 0 || pos + 10 > len)
+            return DNS_MALFORMED;
+        unsigned type = u16(buf + pos), rdlen = u16(buf + pos + 8);
+        size_t rd = pos + 10;
+        if (rd + rdlen > len)
+            return DNS_MALFORMED;
+        pos = rd + rdlen;
+        if (!same_name(owner, cur)) {
+            other++;
+            continue;
+        }
+        if ((int)type == qtype) {
+            enum dns_outcome o = keep(buf, len, rd, rdlen, qtype, m);
+            if (o != DNS_ANSWER)
+                return o;
+        } else if (type == DNSMSG_T_CNAME) {
+            size_t p = rd;
+            if (read_name(buf, len, &p, target, sizeof(target)) < 0)
+                return DNS_MALFORMED;
+            /* Resolvers put the chain in order; follow it as glibc does. */
+            snprintf(cur, sizeof(cur), "%s", target);
+        } else {
+            other++;
+        }
+    }
+    if (m->nrr)
+        return DNS_ANSWER;
+    return other ? DNS_WRONGTYPE : DNS_NODATA;
+}

@@ -1,0 +1,428 @@
+/*
+ * listen - see listen.h.  Postfix keeps socketmap and policy connections
+ * open and pipelines requests, so each connection serves many requests and
+ * answers them in order.  Limits: a connection holding a partial request
+ * for REQUEST_MS, or idle for IDLE_MS, is closed (Postfix reconnects).
+ */
+#include "listen.h"
+#include "control.h"
+#include "log.h"
+#include "loop.h"
+#include "netstring.h"
+#include "policy.h"
+#include "policy_attr.h"
+#include "sockmap.h"
+#include "util.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define REQUEST_MS  10000
+#define IDLE_MS     300000
+#define OUT_MAX     (1u << 20)
+#define MAX_LISTENERS 8
+
+struct conn {
+    int fd;
+    enum listen_proto proto;
+    char *in, *out;
+    size_t inlen, incap, outlen, outoff;
+    size_t limit;       /* most bytes one request may take */
+    uint64_t last, partial_since;
+    int close_after;    /* control: one answer, then EOF */
+};
+
+struct listener {
+    int fd;
+    enum listen_proto proto;
+    char path[108]; /* unix socket to remove at exit */
+};
+
+static struct listener listeners[MAX_LISTENERS];
+static int nlisteners;
+static struct conn **conns; /* by fd */
+static int nconns_cap;
+static unsigned nactive;
+static struct policy_table *ptab;
+static uint64_t sweep_timer;
+
+static const char *proto_name(enum listen_proto p)
+{
+    return p == LISTEN_SOCKMAP ? "socketmap" : p == LISTEN_POLICY ? "policy" : "control";
+}
+
+static void conn_close(struct loop *l, struct conn *c, const char *why)
+{
+    if (why)
+        log_warn("%s: closing connection (fd %d): %s", proto_name(c->proto), c->fd, why);
+    loop_del(l, c->fd);
+    close(c->fd);
+    conns[c->fd] = NULL;
+    free(c->in);
+    free(c->out);
+    free(c);
+    nactive--;
+}
+
+/* Returns -1 when the connection was closed. */
+static int flush_out(struct loop *l, struct conn *c)
+{
+    while (c->outoff < c->outlen) {
+        ssize_t n = write(c->fd, c->out + c->outoff, c->outlen - c->outoff);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (n <= 0) {
+            conn_close(l, c, NULL);
+            return -1;
+        }
+        c->outoff += (size_t)n;
+    }
+    if (c->outoff == c->outlen) {
+        c->outoff = c->outlen = 0;
+        if (c->close_after) {
+            conn_close(l, c, NULL);
+            return -1;
+        }
+        loop_mod(l, c->fd, LOOP_READ);
+    } else {
+        loop_mod(l, c->fd, LOOP_READ | LOOP_WRITE);
+    }
+    return 0;
+}
+
+static int queue_out(struct conn *c, const char *data, size_t len)
+{
+    if (c->outlen + len > OUT_MAX)
+        return -1; /* a client that never reads */
+    c->out = xrealloc(c->out, c->outlen + len);
+    memcpy(c->out + c->outlen, data, len);
+    c->outlen += len;
+    return 0;
+}
+
+/* Each parser: consumes one request from c->in, queues its answer.
+ * Returns bytes consumed, 0 when incomplete, -1 with *why on a bad request. */
+static long one_sockmap(struct conn *c, const char **why)
+{
+    const char *data;
+    size_t dlen, used;
+    char ans[2048], framed[2100];
+    enum netstring_status s =
+        netstring_parse(c->in, c->inlen, SOCKMAP_REQ_MAX, &data, &dlen, &used);
+
+    if (s == NETSTRING_INCOMPLETE)
+        return 0;
+    if (s != NETSTRING_OK) {
+        *why = netstring_strerror(s);
+        return -1;
+    }
+    if (sockmap_answer(data, dlen, ans, sizeof(ans)) < 0) {
+        *why = "malformed socketmap request";
+        return -1;
+    }
+    size_t n = netstring_format(framed, sizeof(framed), ans, strlen(ans));
+    if (n >= sizeof(framed) || queue_out(c, framed, n) < 0) {
+        *why = "answer does not fit";
+        return -1;
+    }
+    return (long)used;
+}
+
+static long one_policy(struct conn *c, const char **why)
+{
+    static struct policy_req req; /* large; the loop thread is the only user */
+    char ans[2048];
+    size_t used;
+    enum policy_attr_status s = policy_attr_parse(c->in, c->inlen, &req, &used);
+
+    if (s == POLICY_ATTR_INCOMPLETE)
+        return 0;
+    if (s != POLICY_ATTR_OK) {
+        *why = policy_attr_strerror(s);
+        return -1;
+    }
+    policy_answer(ptab, &req, util_now_ms(), ans, sizeof(ans));
+    if (queue_out(c, ans, strlen(ans)) < 0) {
+        *why = "client does not read its answers";
+        return -1;
+    }
+    return (long)used;
+}
+
+static long one_control(struct conn *c, const char **why)
+{
+    char *nl = memchr(c->in, '\n', c->inlen), *ans;
+    size_t len;
+
+    if (!nl)
+        return 0;
+    len = (size_t)(nl - c->in);
+    if (len && c->in[len - 1] == '\r')
+        len--;
+    char line[1024];
+    if (len >= sizeof(line) || memchr(c->in, '\0', len)) {
+        *why = "bad control request";
+        return -1;
+    }
+    memcpy(line, c->in, len);
+    line[len] = '\0';
+    ans = control_answer(line);
+    queue_out(c, ans, strlen(ans));
+    free(ans);
+    c->close_after = 1;
+    return (long)(nl - c->in) + 1;
+}
+
+static void on_conn(struct loop *l, int fd, int events, void *arg)
+{
+    struct conn *c = arg;
+    const char *why = NULL;
+    (void)fd;
+
+    if (events & LOOP_WRITE && flush_out(l, c) < 0)
+        return;
+    if (!(events & LOOP_READ))
+        return;
+    if (c->inlen == c->incap) {
+        conn_close(l, c, "request too long");
+        return;
+    }
+    ssize_t n = read(c->fd, c->in + c->inlen, c->incap - c->inlen);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
+    if (n <= 0) {
+        conn_close(l, c, c->inlen ? "client went away mid-request" : NULL);
+        return;
+    }
+    c->inlen += (size_t)n;
+    c->last = util_now_ms();
+    for (;;) {
+        long used = c->proto == LISTEN_SOCKMAP  ? one_sockmap(c, &why)
+                    : c->proto == LISTEN_POLICY ? one_policy(c, &why)
+                                                : one_control(c, &why);
+        if (used < 0) {
+            conn_close(l, c, why);
+            return;
+        }
+        if (used == 0)
+            break;
+        memmove(c->in, c->in + used, c->inlen - (size_t)used);
+        c->inlen -= (size_t)used;
+        if (c->close_after)
+            break;
+    }
+    c->partial_since = c->inlen ? (c->partial_since ? c->partial_since : c->last) : 0;
+    if (c->inlen == c->incap) {
+        conn_close(l, c, "request too long");
+        return;
+    }
+    if (c->outlen)
+        flush_out(l, c);
+}
+
+static void sweep(struct loop *l, void *arg)
+{
+    uint64_t now = util_now_ms();
+    (void)arg;
+    for (int fd = 0; fd < nconns_cap; fd++) {
+        struct conn *c = conns[fd];
+        if (!c)
+            continue;
+        if (c->partial_since && now - c->partial_since > REQUEST_MS)
+            conn_close(l, c, "incomplete request timed out");
+        else if (now - c->last > IDLE_MS)
+            conn_close(l, c, NULL);
+    }
+    if (ptab)
+        policy_table_expire(ptab, now, IDLE_MS);
+    sweep_timer = loop_timer(l, 1000, sweep, NULL);
+}
+
+static void on_accept(struct loop *l, int lfd, int events, void *arg)
+{
+    struct listener *ls = arg;
+    (void)events;
+
+    for (;;) {
+        int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                log_warn("%s: accept: %s", proto_name(ls->proto), strerror(errno));
+            return;
+        }
+        if (fd >= nconns_cap) {
+            int n = fd + 256;
+            conns = xrealloc(conns, (size_t)n * sizeof(*conns));
+            memset(conns + nconns_cap, 0, (size_t)(n - nconns_cap) * sizeof(*conns));
+            nconns_cap = n;
+        }
+        struct conn *c = xcalloc(1, sizeof(*c));
+        c->fd = fd;
+        c->proto = ls->proto;
+        c->incap = ls->proto == LISTEN_POLICY ? POLICY_REQ_MAX + 64 : ls->proto == LISTEN_CONTROL ? 1024 : 65536;
+        c->in = xmalloc(c->incap);
+        c->last = util_now_ms();
+        conns[fd] = c;
+        nactive++;
+        loop_add(l, fd, LOOP_READ, on_conn, c);
+    }
+}
+
+static int stale_unix(const char *path)
+{
+    struct sockaddr_un sun;
+    struct stat st;
+    int fd, alive;
+
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISSOCK(st.st_mode)) {
+        errno = EEXIST; /* never remove a file that is not a socket */
+        return -1;
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    util_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
+    alive = fd >= 0 && connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (alive) {
+        errno = EADDRINUSE;
+        return -1;
+    }
+    return unlink(path);
+}
+
+static int open_unix(const char *path, mode_t mode, const char *group)
+{
+    struct sockaddr_un sun;
+    int fd;
+
+    if (strlen(path) >= sizeof(sun.sun_path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (stale_unix(path) < 0)
+        return -1;
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    util_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
+    /* Bind under a tight umask, then open up to socket_mode. */
+    mode_t old = umask(0177);
+    int rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+    umask(old);
+    if (rc < 0 || chmod(path, mode) < 0 || listen(fd, 128) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (group && group[0]) {
+        struct group *gr = getgrnam(group);
+        if (!gr || chown(path, (uid_t)-1, gr->gr_gid) < 0)
+            log_warn("%s: cannot give the socket to group %s: %s", path, group,
+                     gr ? strerror(errno) : "no such group");
+    }
+    return fd;
+}
+
+static int open_inet(const char *spec, int family)
+{
+    char port[16], host[256];
+    const char *at = strchr(spec, '@');
+    struct addrinfo hints, *res;
+    int fd, one = 1;
+
+    if (!at || (size_t)(at - spec) >= sizeof(port) || strlen(at + 1) >= sizeof(host)) {
+        errno = EINVAL;
+        return -1;
+    }
+    memcpy(port, spec, (size_t)(at - spec));
+    port[at - spec] = '\0';
+    util_strlcpy(host, at + 1, sizeof(host));
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+    if (getaddrinfo(host, port, &hints, &res) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd >= 0) {
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 128) < 0) {
+            int e = errno;
+            close(fd);
+            fd = -1;
+            errno = e;
+        }
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+int listen_open(struct loop *l, enum listen_proto proto, const char *spec, mode_t mode,
+                const char *group)
+{
+    struct listener *ls;
+    int fd;
+
+    if (nlisteners == MAX_LISTENERS)
+        return -1;
+    ls = &listeners[nlisteners];
+    memset(ls, 0, sizeof(*ls));
+    if (strncmp(spec, "unix:", 5) == 0) {
+        fd = open_unix(spec + 5, mode, group);
+        if (fd >= 0)
+            util_strlcpy(ls->path, spec + 5, sizeof(ls->path));
+    } else if (strncmp(spec, "inet:", 5) == 0) {
+        fd = open_inet(spec + 5, AF_INET);
+    } else if (strncmp(spec, "inet6:", 6) == 0) {
+        fd = open_inet(spec + 6, AF_INET6);
+    } else {
+        fd = -1;
+        errno = EINVAL;
+    }
+    if (fd < 0) {
+        log_err("%s listener %s: %s", proto_name(proto), spec, strerror(errno));
+        return -1;
+    }
+    ls->fd = fd;
+    ls->proto = proto;
+    nlisteners++;
+    if (proto == LISTEN_POLICY && !ptab)
+        ptab = policy_table_new();
+    if (!sweep_timer)
+        sweep_timer = loop_timer(l, 1000, sweep, NULL);
+    loop_add(l, fd, LOOP_READ, on_accept, ls);
+    log_info("%s listener on %s", proto_name(proto), spec);
+    return 0;
+}
+
+void listen_close_all(void)
+{
+    for (int i = 0; i < nlisteners; i++) {
+        close(listeners[i].fd);
+        if (listeners[i].path[0])
+            unlink(listeners[i].path);
+    }
+    nlisteners = 0;
+}
+
+unsigned listen_active(void)
+{
+    return nactive;
+}

@@ -1,0 +1,736 @@
+/*
+ * milter - the libmilter front-end (DESIGN.md section 6); see milter.h.
+ * The only file that includes mfapi.h.
+ *
+ * Per message it remembers the distinct recipient domains (RCPT asks the
+ * core once per new domain, which queues a probe for an unknown one; no
+ * DNS here).  At end-of-message it waits up to probe.wait for the probes
+ * still running (core_wait(), the only call that sleeps), asks the core
+ * again and adds headers:
+ *   TAG: domain=D verdict=V route=R      one per rerouted or listed domain
+ *   TAG-Route: R                         mode rewrite only, and only when
+ *                                        every recipient has the same route
+ * where TAG is routing.tag_header.  Postfix turns TAG-Route into FILTER
+ * with contrib/postfix/milter_header_checks.  One decision line per
+ * recipient domain goes to syslog.  Which headers to add is decided by
+ * pure functions (mlfi_tag_*, mlfi_plan_*); the libmilter callbacks only
+ * move data between libmilter and the core.
+ *
+ * Fail open: every callback answers CONTINUE (or ACCEPT once stopping);
+ * never TEMPFAIL or REJECT, never a change to the envelope.  Limits: at
+ * most MLFI_MAX_DOMAINS distinct domains per message (later ones are not
+ * remembered, and the message then gets no -Route header) and at most
+ * MLFI_MAX_TAGS tag headers.
+ *
+ * Threads: smfi_main() runs on a thread of its own with SIGHUP, SIGTERM,
+ * SIGINT and SIGPIPE blocked, so that libmilter's signal thread (which
+ * inherits the mask and sigwait()s for them) never competes with the main
+ * thread's handlers.  If smfi_main() returns without milter_stop(), it is
+ * restarted MLFI_RESTARTS times at most.  libmilter keeps its stop flag for
+ * the life of the process, so a milter stopped by a stray signal cannot be
+ * restarted: the restart then returns at once and we log an error.
+ *
+ * Sockets: a stale unix socket is removed (smfi_opensocket(true)) and the
+ * new one gets listen.socket_mode and listen.socket_group by chmod/chown
+ * after it is opened (a short window with umask permissions; the directory
+ * is what protects it).
+ *
+ * Stopping: milter_stop() sets a flag that makes new callbacks answer
+ * ACCEPT without touching the core, calls smfi_stop(), pokes the listening
+ * socket so libmilter's 5 s accept poll returns at once, joins the thread
+ * and waits (bounded) until no callback is inside the core any more.
+ */
+#include "milter.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "conf.h"
+#include "core.h"
+#include "dname.h"
+#include "log.h"
+#include "util.h"
+
+#define MLFI_NAME        "mxdetourd"
+#define MLFI_MAX_DOMAINS 5000 /* distinct recipient domains per message */
+#define MLFI_MAX_TAGS    100  /* tag headers per message */
+#define MLFI_QID_MAX     64
+#define MLFI_HDR_MAX     (CORE_ROUTE_MAX + 512)
+#define MLFI_RESTARTS    3
+#define MLFI_RESTART_MS  1000
+#define MLFI_STOP_MS     10000 /* milter_stop(): wait for callbacks in flight */
+/* Longer than any gap between two MTA commands: with headers and body
+ * skipped, the whole DATA transfer of a slow client is one such gap. */
+#define MLFI_IO_TIMEOUT_S 7200
+
+/* ------------------------------------------------------------------ */
+/* Pure decisions: which headers a message gets.                       */
+
+/* The whole-message route: the same non-empty route for every recipient. */
+struct mlfi_plan {
+    size_t n;    /* answers seen */
+    int rewrite; /* every answer allowed rewriting */
+    int same;    /* every answer so far had route == route */
+    int blocked; /* a recipient without a known domain, or one not remembered */
+    char route[CORE_ROUTE_MAX];
+};
+
+static void mlfi_plan_init(struct mlfi_plan *p, int blocked)
+{
+    memset(p, 0, sizeof(*p));
+    p->rewrite = 1;
+    p->same = 1;
+    p->blocked = blocked;
+}
+
+static void mlfi_plan_add(struct mlfi_plan *p, const struct core_answer *a)
+{
+    if (!a->rewrite)
+        p->rewrite = 0;
+    if (p->n++ == 0)
+        util_strlcpy(p->route, a->route, sizeof(p->route));
+    else if (strcmp(p->route, a->route) != 0)
+        p->same = 0;
+}
+
+/* The route for the -Route header, or NULL for none. */
+static const char *mlfi_plan_route(const struct mlfi_plan *p)
+{
+    if (p->n == 0 || p->blocked || !p->rewrite || !p->same || p->route[0] == '\0')
+        return NULL;
+    return p->route;
+}
+
+/* A tag header for rerouted domains and for listed ones (even unrouted). */
+static int mlfi_tag_wanted(const struct core_answer *a)
+{
+    return a->route[0] != '\0' || a->verdict == VERDICT_LISTED;
+}
+
+/* "domain=D verdict=V route=R", quoted and escaped like the log lines. */
+static void mlfi_tag_value(char *buf, size_t size, const char *domain, const struct core_answer *a)
+{
+    size_t pos = 0;
+
+    buf[0] = '\0';
+    pos = log_kv(buf, size, pos, "domain", domain);
+    pos = log_kv(buf, size, pos, "verdict", verdict_name(a->verdict));
+    log_kv(buf, size, pos, "route", a->route);
+}
+
+/* A header value must not break the header block: printable, no CR/LF. */
+static int mlfi_clean(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* Keeps what a queue ID is made of; anything else from the MTA is dropped. */
+static void mlfi_qid_copy(char *out, size_t size, const char *in)
+{
+    size_t n = 0;
+
+    for (; in != NULL && *in && n + 1 < size; in++)
+        if ((*in >= '0' && *in <= '9') || (*in >= 'A' && *in <= 'Z') ||
+            (*in >= 'a' && *in <= 'z') || *in == '.' || *in == '-' || *in == '_')
+            out[n++] = *in;
+    out[n] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-message state, hung on the libmilter context.                   */
+
+struct mlfi_priv {
+    char **dom; /* distinct recipient domains, normalised */
+    size_t n, cap;
+    int blocked; /* a recipient was not considered: no whole-message route */
+    char qid[MLFI_QID_MAX];
+};
+
+static void mlfi_priv_reset(struct mlfi_priv *p)
+{
+    size_t i;
+
+    if (p == NULL)
+        return;
+    for (i = 0; i < p->n; i++)
+        free(p->dom[i]);
+    p->n = 0;
+    p->blocked = 0;
+    p->qid[0] = '\0';
+}
+
+static void mlfi_priv_free(struct mlfi_priv *p)
+{
+    if (p == NULL)
+        return;
+    mlfi_priv_reset(p);
+    free(p->dom);
+    free(p);
+}
+
+/* 1 when domain is new to this message and was remembered. */
+static int mlfi_priv_add(struct mlfi_priv *p, const char *domain)
+{
+    size_t i;
+
+    for (i = 0; i < p->n; i++)
+        if (strcmp(p->dom[i], domain) == 0)
+            return 0;
+    if (p->n == MLFI_MAX_DOMAINS) {
+        p->blocked = 1;
+        return 0;
+    }
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 8;
+        p->dom = xrealloc(p->dom, p->cap * sizeof(*p->dom));
+    }
+    p->dom[p->n++] = xstrdup(domain);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Callbacks in flight, so that milter_stop() can wait for them.       */
+
+static pthread_mutex_t mlfi_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t mlfi_cond = PTHREAD_COND_INITIALIZER;
+static int mlfi_busy;     /* callbacks inside the core */
+static int mlfi_stopping; /* milter_stop() was called */
+static int mlfi_running;  /* the smfi_main() thread exists */
+static pthread_t mlfi_thread;
+static char *mlfi_conn;
+
+static int mlfi_enter(void)
+{
+    int ok;
+
+    pthread_mutex_lock(&mlfi_lock);
+    ok = !mlfi_stopping;
+    if (ok)
+        mlfi_busy++;
+    pthread_mutex_unlock(&mlfi_lock);
+    return ok;
+}
+
+static void mlfi_leave(void)
+{
+    pthread_mutex_lock(&mlfi_lock);
+    if (--mlfi_busy == 0)
+        pthread_cond_broadcast(&mlfi_cond);
+    pthread_mutex_unlock(&mlfi_lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Thin wrappers over libmilter.                                       */
+
+static struct mlfi_priv *mlfi_getpriv(SMFICTX *ctx, int create)
+{
+    struct mlfi_priv *p = smfi_getpriv(ctx);
+
+    if (p == NULL && create) {
+        p = xcalloc(1, sizeof(*p));
+        if (smfi_setpriv(ctx, p) != MI_SUCCESS) {
+            free(p);
+            return NULL;
+        }
+    }
+    return p;
+}
+
+/* Postfix sends "i", Sendmail "{i}"; libmilter may find either spelling. */
+static void mlfi_getqid(SMFICTX *ctx, char *out, size_t size)
+{
+    char i1[] = "i";
+    const char *v = smfi_getsymval(ctx, i1);
+
+    if (v == NULL || *v == '\0') {
+        char i2[] = "{i}";
+        v = smfi_getsymval(ctx, i2);
+    }
+    mlfi_qid_copy(out, size, v);
+}
+
+static void mlfi_addheader(SMFICTX *ctx, const char *qid, const char *name, const char *value)
+{
+    char n[256], v[MLFI_HDR_MAX];
+
+    if (util_strlcpy(n, name, sizeof(n)) >= sizeof(n) ||
+        util_strlcpy(v, value, sizeof(v)) >= sizeof(v) || !mlfi_clean(v)) {
+        log_warn("%s%smilter: header %.64s not added: value too long or not printable", qid,
+                 *qid ? ": " : "", name);
+        return;
+    }
+    if (smfi_addheader(ctx, n, v) != MI_SUCCESS)
+        log_warn("%s%smilter: smfi_addheader %.64s failed", qid, *qid ? ": " : "", name);
+}
+
+/* ------------------------------------------------------------------ */
+/* End of message.                                                     */
+
+/* Waits (bounded by probe.wait) for the domains whose verdict is still
+ * unknown while their probe runs. */
+static void mlfi_wait(const struct mlfi_priv *p, unsigned wait_ms)
+{
+    const char **pending;
+    struct core_answer ans;
+    size_t i, n = 0;
+
+    if (wait_ms == 0)
+        return;
+    pending = xcalloc(p->n, sizeof(*pending));
+    for (i = 0; i < p->n; i++) {
+        core_lookup(p->dom[i], &ans);
+        if (ans.verdict == VERDICT_UNKNOWN && ans.probing)
+            pending[n++] = p->dom[i];
+    }
+    if (n > 0)
+        core_wait(pending, n, wait_ms);
+    free(pending);
+}
+
+static void mlfi_route_header(SMFICTX *ctx, const char *qid, const struct conf *c,
+                              const struct mlfi_plan *plan)
+{
+    const char *route = mlfi_plan_route(plan);
+    char name[256];
+
+    if (route == NULL)
+        return;
+    if ((size_t)snprintf(name, sizeof(name), "%s-Route", c->tag_header) >= sizeof(name))
+        return;
+    mlfi_addheader(ctx, qid, name, route);
+}
+
+static void mlfi_decide(SMFICTX *ctx, struct mlfi_priv *p)
+{
+    struct conf *c = core_conf();
+    struct core_answer ans;
+    struct mlfi_plan plan;
+    char qid[MLFI_QID_MAX], value[MLFI_HDR_MAX];
+    size_t i, tags = 0;
+
+    mlfi_getqid(ctx, qid, sizeof(qid));
+    if (qid[0] == '\0')
+        util_strlcpy(qid, p->qid, sizeof(qid));
+    mlfi_wait(p, c->wait_ms);
+    mlfi_plan_init(&plan, p->blocked);
+    for (i = 0; i < p->n; i++) {
+        core_lookup(p->dom[i], &ans);
+        core_log_decision(qid[0] ? qid : NULL, p->dom[i], &ans, "milter");
+        mlfi_plan_add(&plan, &ans);
+        if (!mlfi_tag_wanted(&ans) || tags++ >= MLFI_MAX_TAGS)
+            continue;
+        mlfi_tag_value(value, sizeof(value), p->dom[i], &ans);
+        mlfi_addheader(ctx, qid, c->tag_header, value);
+    }
+    if (tags > MLFI_MAX_TAGS)
+        log_notice("%s%smilter: %zu tag headers not added (limit %d)", qid, qid[0] ? ": " : "",
+                   tags - MLFI_MAX_TAGS, MLFI_MAX_TAGS);
+    mlfi_route_header(ctx, qid, c, &plan);
+    conf_unref(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Callbacks.                                                          */
+
+static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+                               unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+                               unsigned long *pf2, unsigned long *pf3)
+{
+    /* Steps we have no use for; MAIL stays so a new message resets state. */
+    const unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOHDRS | SMFIP_NOEOH |
+                               SMFIP_NOBODY | SMFIP_NOUNKNOWN | SMFIP_NODATA;
+
+    (void)f2;
+    (void)f3;
+    *pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_SETSYMLIST);
+    *pf1 = f1 & skip;
+    *pf2 = 0;
+    *pf3 = 0;
+    if ((f0 & SMFIF_ADDHDRS) == 0)
+        log_warn("milter: the MTA does not allow adding headers; decisions are only logged");
+    if (f0 & SMFIF_SETSYMLIST) {
+        char macros[] = "{i}";
+        smfi_setsymlist(ctx, SMFIM_ENVRCPT, macros);
+        smfi_setsymlist(ctx, SMFIM_EOM, macros);
+    }
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
+{
+    (void)ctx;
+    (void)host;
+    (void)addr;
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_helo(SMFICTX *ctx, char *helo)
+{
+    (void)ctx;
+    (void)helo;
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
+{
+    (void)argv;
+    mlfi_priv_reset(mlfi_getpriv(ctx, 0));
+    return SMFIS_CONTINUE;
+}
+
+/* Remembers the domain of one recipient; the first sight of a domain asks
+ * the core, which queues a probe when it does not know it yet. */
+static void mlfi_rcpt(struct mlfi_priv *p, const char *addr)
+{
+    char domain[DNAME_MAX + 1];
+    struct core_answer ans;
+
+    if (dname_from_address(addr, 0, domain, sizeof(domain)) != NULL)
+        p->blocked = 1; /* "<>", a local name, garbage: routed by the MTA alone */
+    else if (mlfi_priv_add(p, domain))
+        core_lookup(domain, &ans);
+}
+
+static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
+{
+    struct mlfi_priv *p;
+
+    if (!mlfi_enter())
+        return SMFIS_ACCEPT;
+    p = mlfi_getpriv(ctx, 1);
+    if (p != NULL && p->qid[0] == '\0')
+        mlfi_getqid(ctx, p->qid, sizeof(p->qid));
+    if (p != NULL && argv != NULL && argv[0] != NULL)
+        mlfi_rcpt(p, argv[0]);
+    mlfi_leave();
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_data(SMFICTX *ctx)
+{
+    (void)ctx;
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_header(SMFICTX *ctx, char *name, char *value)
+{
+    (void)ctx;
+    (void)name;
+    (void)value;
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_eoh(SMFICTX *ctx)
+{
+    (void)ctx;
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+    (void)ctx;
+    (void)chunk;
+    (void)len;
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_eom(SMFICTX *ctx)
+{
+    struct mlfi_priv *p = mlfi_getpriv(ctx, 0);
+
+    if (mlfi_enter()) {
+        if (p != NULL && p->n > 0)
+            mlfi_decide(ctx, p);
+        mlfi_leave();
+    }
+    mlfi_priv_reset(p);
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_abort(SMFICTX *ctx)
+{
+    mlfi_priv_reset(mlfi_getpriv(ctx, 0));
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_close(SMFICTX *ctx)
+{
+    struct mlfi_priv *p = mlfi_getpriv(ctx, 0);
+
+    if (p != NULL) {
+        smfi_setpriv(ctx, NULL);
+        mlfi_priv_free(p);
+    }
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
+{
+    (void)ctx;
+    (void)cmd;
+    return SMFIS_CONTINUE;
+}
+
+/* Every callback is registered: miltertest 2.11 gives up on a milter that
+ * registers few; mlfi_negotiate() then asks the MTA to skip the steps. */
+static struct smfiDesc mlfi_desc = {
+    .xxfi_name = MLFI_NAME,
+    .xxfi_version = SMFI_VERSION,
+    .xxfi_flags = SMFIF_ADDHDRS,
+    .xxfi_connect = mlfi_connect,
+    .xxfi_helo = mlfi_helo,
+    .xxfi_envfrom = mlfi_envfrom,
+    .xxfi_envrcpt = mlfi_envrcpt,
+    .xxfi_header = mlfi_header,
+    .xxfi_eoh = mlfi_eoh,
+    .xxfi_body = mlfi_body,
+    .xxfi_eom = mlfi_eom,
+    .xxfi_abort = mlfi_abort,
+    .xxfi_close = mlfi_close,
+    .xxfi_unknown = mlfi_unknown,
+    .xxfi_data = mlfi_data,
+    .xxfi_negotiate = mlfi_negotiate,
+};
+
+/* ------------------------------------------------------------------ */
+/* Listening socket.                                                   */
+
+/* The path of a "unix:PATH" / "local:PATH" socket, or NULL. */
+static const char *mlfi_unix_path(const char *conn)
+{
+    if (strncmp(conn, "unix:", 5) == 0)
+        return conn + 5;
+    if (strncmp(conn, "local:", 6) == 0)
+        return conn + 6;
+    if (strchr(conn, ':') == NULL && conn[0] == '/')
+        return conn;
+    return NULL;
+}
+
+static void mlfi_socket_perms(const char *path)
+{
+    struct conf *c = core_conf();
+
+    if (chmod(path, c->socket_mode) != 0)
+        log_warn("milter: chmod %s: %s", path, strerror(errno));
+    if (c->socket_group[0] != '\0') {
+        const struct group *gr = getgrnam(c->socket_group);
+        if (gr == NULL)
+            log_warn("milter: group %s not found; %s keeps its group", c->socket_group, path);
+        else if (chown(path, (uid_t)-1, gr->gr_gid) != 0)
+            log_warn("milter: chown %s: %s", path, strerror(errno));
+    }
+    conf_unref(c);
+}
+
+static int mlfi_open(void)
+{
+    const char *path = mlfi_unix_path(mlfi_conn);
+
+    if (smfi_register(mlfi_desc) != MI_SUCCESS || smfi_setconn(mlfi_conn) != MI_SUCCESS) {
+        log_err("milter: cannot register on %s", mlfi_conn);
+        return -1;
+    }
+    smfi_settimeout(MLFI_IO_TIMEOUT_S);
+    if (smfi_opensocket(1) != MI_SUCCESS) {
+        log_err("milter: cannot listen on %s: %s", mlfi_conn, strerror(errno));
+        return -1;
+    }
+    if (path != NULL)
+        mlfi_socket_perms(path);
+    return 0;
+}
+
+/* Connects to our own socket: wakes libmilter's accept poll after smfi_stop(). */
+static void mlfi_poke(void)
+{
+    const char *path = mlfi_unix_path(mlfi_conn);
+    struct sockaddr_un un = {.sun_family = AF_UNIX};
+    int fd;
+
+    if (path == NULL || strlen(path) >= sizeof(un.sun_path))
+        return; /* inet: libmilter's own 5 s poll ends the wait */
+    memcpy(un.sun_path, path, strlen(path) + 1);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return;
+    if (connect(fd, (struct sockaddr *)&un, sizeof(un)) != 0 && errno != EAGAIN)
+        log_debug("milter: poke %s: %s", path, strerror(errno));
+    close(fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* The smfi_main() thread.                                             */
+
+static int mlfi_is_stopping(void)
+{
+    int s;
+
+    pthread_mutex_lock(&mlfi_lock);
+    s = mlfi_stopping;
+    pthread_mutex_unlock(&mlfi_lock);
+    return s;
+}
+
+/* Sleeps ms unless milter_stop() comes first; returns mlfi_stopping. */
+static int mlfi_pause(unsigned ms)
+{
+    struct timespec until;
+    int s;
+
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&mlfi_lock);
+    while (!mlfi_stopping && pthread_cond_timedwait(&mlfi_cond, &mlfi_lock, &until) == 0)
+        ;
+    s = mlfi_stopping;
+    pthread_mutex_unlock(&mlfi_lock);
+    return s;
+}
+
+static void *mlfi_main(void *arg)
+{
+    int i;
+
+    (void)arg;
+    for (i = 0;; i++) {
+        int r = smfi_main();
+        if (mlfi_is_stopping())
+            break;
+        if (i >= MLFI_RESTARTS) {
+            log_err("milter: smfi_main returned %d; gave up after %d restarts, milter is off", r,
+                    MLFI_RESTARTS);
+            break;
+        }
+        log_warn("milter: smfi_main returned %d unexpectedly; restarting", r);
+        if (mlfi_pause(MLFI_RESTART_MS) || mlfi_open() != 0)
+            break;
+    }
+    return NULL;
+}
+
+int milter_start(const char *conn)
+{
+    sigset_t block, old;
+    int err;
+
+    if (conn == NULL || conn[0] == '\0' || mlfi_running)
+        return -1;
+    free(mlfi_conn);
+    mlfi_conn = xstrdup(conn);
+    mlfi_stopping = 0;
+    if (mlfi_open() != 0)
+        return -1;
+    sigemptyset(&block);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &block, &old); /* inherited by the new thread */
+    err = pthread_create(&mlfi_thread, NULL, mlfi_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (err != 0) {
+        log_err("milter: pthread_create: %s", strerror(err));
+        return -1;
+    }
+    mlfi_running = 1;
+    log_info("milter: listening on %s", conn);
+    return 0;
+}
+
+/* Waits for callbacks inside the core, at most MLFI_STOP_MS. */
+static void mlfi_drain(void)
+{
+    uint64_t until = util_now_ms() + MLFI_STOP_MS;
+    struct timespec ts;
+
+    pthread_mutex_lock(&mlfi_lock);
+    while (mlfi_busy > 0 && util_now_ms() < until) {
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 50 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&mlfi_cond, &mlfi_lock, &ts);
+    }
+    if (mlfi_busy > 0)
+        log_warn("milter: %d callbacks still running at stop", mlfi_busy);
+    pthread_mutex_unlock(&mlfi_lock);
+}
+
+static void *mlfi_stopper(void *arg)
+{
+    int *done = arg;
+
+    smfi_stop();
+    pthread_mutex_lock(&mlfi_lock);
+    *done = 1;
+    pthread_mutex_unlock(&mlfi_lock);
+    return NULL;
+}
+
+static int mlfi_done(const int *done)
+{
+    int d;
+
+    pthread_mutex_lock(&mlfi_lock);
+    d = *done;
+    pthread_mutex_unlock(&mlfi_lock);
+    return d;
+}
+
+/* smfi_stop() waits for libmilter's listener, which polls for a
+ * connection up to 5 s holding its lock: poke it until smfi_stop() is
+ * through (6 s at most, then libmilter's own timeout has passed anyway). */
+static void mlfi_stop_listener(void)
+{
+    const struct timespec tick = {0, 20 * 1000000L};
+    pthread_t stopper;
+    int done = 0, i;
+
+    if (pthread_create(&stopper, NULL, mlfi_stopper, &done) != 0) {
+        smfi_stop();
+        return;
+    }
+    for (i = 0; i < 300 && !mlfi_done(&done); i++) {
+        nanosleep(&tick, NULL);
+        mlfi_poke();
+    }
+    pthread_join(stopper, NULL);
+}
+
+void milter_stop(void)
+{
+    if (!mlfi_running)
+        return;
+    pthread_mutex_lock(&mlfi_lock);
+    mlfi_stopping = 1;
+    pthread_cond_broadcast(&mlfi_cond);
+    pthread_mutex_unlock(&mlfi_lock);
+    mlfi_stop_listener();
+    pthread_join(mlfi_thread, NULL);
+    mlfi_running = 0;
+    mlfi_drain();
+    log_info("milter: stopped");
+}

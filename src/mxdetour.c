@@ -1,0 +1,417 @@
+/*
+ * mxdetour - the command line: probe and check-config run on their own;
+ * status, lookup, flush and export ask the running daemon over the control
+ * socket.  Verbs are dispatched from one table.  Exit codes: DESIGN.md 8.
+ */
+#include "conf.h"
+#include "control_client.h"
+#include "dname.h"
+#include "json.h"
+#include "loop.h"
+#include "probe.h"
+#include "route.h"
+#include "util.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#define EXIT_FOUND 1
+#define EXIT_USAGE 2
+
+static const char *conf_path;
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: mxdetour [-c FILE] probe [--json] [--resolver IP[:PORT]]... "
+            "[--external IP[:PORT]]...\n"
+            "                  [--timeout DUR] [--tries N] [--file FILE] DOMAIN...\n"
+            "       mxdetour [-c FILE] check-config\n"
+            "       mxdetour [-c FILE] status | lookup DOMAIN | flush [DOMAIN] | export\n");
+}
+
+/* Loads the config; without -c a missing default file means built-in defaults. */
+static struct conf *load(int quiet_missing)
+{
+    struct conf_errs errs = {0};
+    const char *path = conf_path ? conf_path : CONF_DEFAULT_PATH;
+    struct conf *c;
+
+    if (!conf_path && quiet_missing && access(path, F_OK) != 0)
+        return conf_defaults();
+    c = conf_load(path, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(stderr, "%s\n", errs.msg[i]);
+    conf_errs_free(&errs);
+    return c;
+}
+
+/* ---- probe ---- */
+
+struct job {
+    char domain[DNAME_MAX + 1];
+    const char *input;
+    const char *error; /* bad name */
+    int done;
+    struct verdict_info vi;
+    struct probe_result r;
+    char route[1024];
+};
+
+struct run {
+    struct conf *c;
+    struct job *jobs;
+    size_t n, left;
+};
+
+static void on_done(void *arg, const char *domain, const struct verdict_info *vi,
+                    const struct probe_result *local)
+{
+    struct job *j = arg;
+    (void)domain;
+    j->vi = *vi;
+    j->r = *local;
+    j->done = 1;
+}
+
+static void print_json(const struct job *j, const struct conf *c)
+{
+    char out[16384];
+    size_t p = 0;
+    const struct probe_result *r = &j->r;
+
+    p = json_raw(out, sizeof(out), p, "{\"domain\":");
+    p = json_str(out, sizeof(out), p, j->error ? j->input : j->domain);
+    if (j->error) {
+        p = json_raw(out, sizeof(out), p, ",\"error\":");
+        p = json_str(out, sizeof(out), p, j->error);
+        printf("%s}\n", out);
+        return;
+    }
+    p = json_raw(out, sizeof(out), p, ",\"verdict\":\"%s\",\"confirmed\":%s,\"host\":",
+                 verdict_name(j->vi.verdict), j->vi.confirmed ? "true" : "false");
+    p = json_str(out, sizeof(out), p, j->vi.host);
+    p = json_raw(out, sizeof(out), p, ",\"evidence\":");
+    p = json_str(out, sizeof(out), p, j->vi.evidence);
+    p = json_raw(out, sizeof(out), p, ",\"route\":");
+    p = json_str(out, sizeof(out), p, c->mode == MODE_REWRITE ? j->route : "");
+    p = json_raw(out, sizeof(out), p, ",\"ms\":%u,\"mx\":{\"outcome\":\"%s\",\"server\":", r->ms,
+                 dns_outcome_name(r->mx.outcome));
+    p = json_str(out, sizeof(out), p, r->mx.server);
+    p = json_raw(out, sizeof(out), p, ",\"ms\":%u},\"hosts\":[", r->mx.ms);
+    for (unsigned i = 0; i < r->nhost; i++) {
+        const struct probe_host *h = &r->host[i];
+        p = json_raw(out, sizeof(out), p, "%s{\"name\":", i ? "," : "");
+        p = json_str(out, sizeof(out), p, h->name);
+        p = json_raw(out, sizeof(out), p, ",\"pref\":%u,\"a\":\"%s\",\"aaaa\":\"%s\",\"addrs\":[",
+                     h->pref, dns_outcome_name(h->a.outcome), dns_outcome_name(h->aaaa.outcome));
+        for (unsigned k = 0; k < h->naddr; k++) {
+            p = json_raw(out, sizeof(out), p, k ? "," : "");
+            p = json_str(out, sizeof(out), p, h->addr[k]);
+        }
+        p = json_raw(out, sizeof(out), p, "]}");
+    }
+    json_raw(out, sizeof(out), p, "]}");
+    printf("%s\n", out);
+}
+
+static void print_plain(const struct job *j, const struct conf *c)
+{
+    if (j->error) {
+        printf("%s error=\"%s\"\n", j->input, j->error);
+        return;
+    }
+    printf("%s verdict=%s host=%s route=%s evidence=\"%s\"\n", j->domain,
+           verdict_name(j->vi.verdict), j->vi.host[0] ? j->vi.host : "-",
+           c->mode == MODE_REWRITE && j->route[0] ? j->route : "-", j->vi.evidence);
+}
+
+static int add_server(struct conf_server **list, size_t *n, const char *s)
+{
+    struct conf_server one;
+    const char *err = conf_parse_server(s, &one);
+    if (err) {
+        fprintf(stderr, "mxdetour: %s: %s\n", s, err);
+        return -1;
+    }
+    *list = xrealloc(*list, (*n + 1) * sizeof(**list));
+    (*list)[(*n)++] = one;
+    return 0;
+}
+
+static char **read_list(const char *path, size_t *n)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    char line[1024], **v = NULL;
+    size_t cap = 0;
+
+    *n = 0;
+    if (!f)
+        return NULL;
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0] || line[0] == '#')
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            v = xrealloc(v, cap * sizeof(*v));
+        }
+        v[(*n)++] = xstrdup(line);
+    }
+    if (f != stdin)
+        fclose(f);
+    return v ? v : xcalloc(1, sizeof(*v));
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},          {"resolver", required_argument, NULL, 'r'},
+        {"external", required_argument, NULL, 'e'}, {"timeout", required_argument, NULL, 't'},
+        {"tries", required_argument, NULL, 'n'},   {"file", required_argument, NULL, 'f'},
+        {"config", required_argument, NULL, 'c'},  {NULL, 0, NULL, 0},
+    };
+    struct conf_server *local = NULL, *ext = NULL;
+    size_t nlocal = 0, next = 0, nfile = 0;
+    const char *timeout = NULL, *tries = NULL, *file = NULL;
+    char **names = NULL;
+    int json = 0, opt, rc = 0;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': conf_path = optarg; break;
+        case 'j': json = 1; break;
+        case 'r': if (add_server(&local, &nlocal, optarg) < 0) return EXIT_USAGE; break;
+        case 'e': if (add_server(&ext, &next, optarg) < 0) return EXIT_USAGE; break;
+        case 't': timeout = optarg; break;
+        case 'n': tries = optarg; break;
+        case 'f': file = optarg; break;
+        default: usage(); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc && !file) {
+        usage();
+        return EXIT_USAGE;
+    }
+    struct conf *c = load(1);
+    if (!c)
+        return EX_CONFIG;
+    if (timeout) {
+        const char *err = conf_parse_duration(timeout, &c->timeout_ms);
+        if (err || c->timeout_ms == 0) {
+            fprintf(stderr, "mxdetour: --timeout %s: %s\n", timeout, err ? err : "must be > 0");
+            return EXIT_USAGE;
+        }
+    }
+    if (tries) {
+        char *end;
+        long v = strtol(tries, &end, 10);
+        if (*end || v < 1 || v > 10) {
+            fprintf(stderr, "mxdetour: --tries %s: want 1..10\n", tries);
+            return EXIT_USAGE;
+        }
+        c->tries = (unsigned)v;
+    }
+    if (nlocal) {
+        c->local_system = 0;
+        free(c->local);
+        c->local = local; /* the snapshot is ours alone: conf_unref() frees it */
+        c->nlocal = nlocal;
+    }
+    if (next) {
+        free(c->external);
+        c->external = ext;
+        c->nexternal = next;
+    }
+    if (file && !(names = read_list(file, &nfile))) {
+        fprintf(stderr, "mxdetour: %s: %s\n", file, strerror(errno));
+        return EXIT_USAGE;
+    }
+
+    struct run run = {.c = c};
+    run.n = (size_t)(argc - optind) + nfile;
+    run.jobs = xcalloc(run.n, sizeof(*run.jobs));
+    char err[256];
+    struct loop *l = loop_new();
+    struct probe_engine *e = l ? probe_engine_new(l, c, err, sizeof(err)) : NULL;
+    if (!e) {
+        fprintf(stderr, "mxdetour: %s\n", l ? err : "event loop");
+        return EX_CONFIG;
+    }
+    for (size_t i = 0; i < run.n; i++) {
+        struct job *j = &run.jobs[i];
+        j->input = i < nfile ? names[i] : argv[optind + (int)(i - nfile)];
+        j->error = dname_normalize(j->input, j->domain, sizeof(j->domain));
+        const struct conf_domain *d = j->error ? NULL : conf_match(c, j->domain);
+        if (j->error) {
+            j->done = 1;
+        } else if (d) {
+            j->vi.verdict = VERDICT_LISTED;
+            snprintf(j->vi.evidence, sizeof(j->vi.evidence), "listed at %s:%d%s%s", c->path,
+                     d->line, d->note ? ": " : "", d->note ? d->note : "");
+            j->done = 1;
+        } else {
+            probe_start(e, j->domain, on_done, j);
+        }
+    }
+    while (probe_running(e))
+        loop_once(l, -1);
+    for (size_t i = 0; i < run.n; i++) {
+        struct job *j = &run.jobs[i];
+        if (!j->error)
+            route_build(c, conf_match(c, j->domain), &j->vi, j->route, sizeof(j->route));
+        if (json)
+            print_json(j, c);
+        else
+            print_plain(j, c);
+        if (j->error || verdict_is_broken(j->vi.verdict))
+            rc = EXIT_FOUND;
+    }
+    probe_engine_free(e);
+    loop_free(l);
+    free(run.jobs);
+    for (size_t i = 0; i < nfile; i++)
+        free(names[i]);
+    free(names);
+    conf_unref(c);
+    return rc;
+}
+
+/* ---- check-config ---- */
+
+static int cmd_check(int argc, char **argv)
+{
+    char line[512];
+    (void)argv;
+    if (argc > 1) {
+        usage();
+        return EXIT_USAGE;
+    }
+    struct conf *c = load(0);
+    if (!c)
+        return EX_CONFIG;
+    conf_summary(c, line, sizeof(line));
+    printf("%s\n", line);
+    conf_unref(c);
+    return 0;
+}
+
+/* ---- verbs served by the daemon ---- */
+
+static int ask(const char *request)
+{
+    struct conf *c = load(1);
+    char *answer;
+
+    if (!c)
+        return EX_CONFIG;
+    if (!c->listen_control[0]) {
+        fprintf(stderr, "mxdetour: listen.control is off in %s\n", c->path);
+        conf_unref(c);
+        return EX_UNAVAILABLE;
+    }
+    answer = control_client_ask(c->listen_control, request, 10000);
+    if (!answer || !answer[0]) {
+        fprintf(stderr, "mxdetour: daemon not reachable at %s: %s\n", c->listen_control,
+                answer ? "no answer" : strerror(errno));
+        free(answer);
+        conf_unref(c);
+        return EX_UNAVAILABLE;
+    }
+    conf_unref(c);
+    if (strncmp(answer, "ERR ", 4) == 0) {
+        fprintf(stderr, "mxdetour: %s", answer + 4);
+        free(answer);
+        return EXIT_FOUND;
+    }
+    fputs(answer, stdout);
+    free(answer);
+    return 0;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+    (void)argv;
+    return argc == 1 ? ask("status") : (usage(), EXIT_USAGE);
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    (void)argv;
+    return argc == 1 ? ask("export") : (usage(), EXIT_USAGE);
+}
+
+static int cmd_lookup(int argc, char **argv)
+{
+    char req[600];
+    if (argc != 2) {
+        usage();
+        return EXIT_USAGE;
+    }
+    snprintf(req, sizeof(req), "lookup %.500s", argv[1]);
+    return ask(req);
+}
+
+static int cmd_flush(int argc, char **argv)
+{
+    char req[600];
+    if (argc > 2) {
+        usage();
+        return EXIT_USAGE;
+    }
+    snprintf(req, sizeof(req), "flush%s%.500s", argc == 2 ? " " : "", argc == 2 ? argv[1] : "");
+    return ask(req);
+}
+
+static const struct verb {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} verbs[] = {
+    {"probe", cmd_probe},   {"check-config", cmd_check}, {"status", cmd_status},
+    {"lookup", cmd_lookup}, {"flush", cmd_flush},        {"export", cmd_export},
+};
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+            conf_path = argv[i + 1];
+            i += 2;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage();
+            return 0;
+        } else {
+            usage();
+            return EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        usage();
+        return EXIT_USAGE;
+    }
+    /* Verbs other than probe take -c after the verb too. */
+    if (strcmp(argv[i], "probe") != 0 && i + 2 < argc + 1) {
+        for (int k = i + 1; k + 1 < argc; k++) {
+            if (strcmp(argv[k], "-c") == 0) {
+                conf_path = argv[k + 1];
+                memmove(&argv[k], &argv[k + 2], (size_t)(argc - k - 2) * sizeof(*argv));
+                argc -= 2;
+                break;
+            }
+        }
+    }
+    for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++) {
+        if (strcmp(argv[i], verbs[v].name) == 0)
+            return verbs[v].run(argc - i, argv + i);
+    }
+    fprintf(stderr, "mxdetour: unknown command \"%s\"\n", argv[i]);
+    usage();
+    return EXIT_USAGE;
+}

@@ -1,0 +1,32 @@
+/*
+ * probe_dns - one c-ares channel per resolver set, driven by the loop.
+ * The only file that includes ares.h.  Queries beyond the concurrency limit
+ * wait in a FIFO; every query ends in exactly one callback with its
+ * evidence (outcome, server, time), also when the channel is freed.
+ */
+#ifndef MXD_PROBE_DNS_H
+#define MXD_PROBE_DNS_H
+#include <stddef.h>
+#include "conf.h"
+#include "dnsmsg.h"
+#include "verdict.h"
+
+struct loop;
+struct pdns;
+/* m is NULL unless r->outcome is DNS_ANSWER. */
+typedef void (*pdns_cb)(void *arg, const struct dns_result *r, const struct dnsmsg *m);
+
+/* n == 0: the system resolver (/etc/resolv.conf).  NULL with err filled on failure. */
+struct pdns *pdns_new(struct loop *l, const struct conf_server *srv, size_t n, unsigned timeout_ms,
+                      unsigned tries, char *err, size_t errsz);
+void pdns_free(struct pdns *d);
+void pdns_query(struct pdns *d, const char *name, int qtype, pdns_cb cb, void *arg);
+/* Longest time one query may take: c-ares backs off, so with S servers,
+ * timeout T and tries N it is S * T * (2^N - 1). */
+unsigned pdns_budget_ms(const struct pdns *d);
+const char *pdns_servers(const struct pdns *d);
+/* Global limit of queries in flight, over all channels. */
+void pdns_set_concurrency(unsigned n);
+unsigned pdns_inflight(void);
+size_t pdns_waiting(void);
+#endif

@@ -1,0 +1,94 @@
+/*
+ * verdict - the pure rules that turn DNS evidence into a verdict of
+ * DESIGN.md section 4.  No I/O: probe.c fills a struct probe_result, and
+ * verdict_decide() reads it.  Table-driven tests live in tests/unit.
+ */
+#ifndef MXD_VERDICT_H
+#define MXD_VERDICT_H
+#include <stdint.h>
+
+#define PROBE_MAX_MX   16
+#define PROBE_MAX_ADDR 8
+#define VERDICT_EVIDENCE_MAX 256
+#define VERDICT_PIN_MAX 512
+
+enum verdict {
+    VERDICT_UNKNOWN,
+    VERDICT_HEALTHY,
+    VERDICT_LISTED,
+    VERDICT_AAAA_IGNORED,
+    VERDICT_AAAA_ERROR,
+    VERDICT_MX_ERROR,
+    VERDICT_NXDOMAIN,
+    VERDICT_NULL_MX,
+    VERDICT_LOCAL_DNS_DOWN,
+    VERDICT__COUNT
+};
+
+/* What one query came back with. */
+enum dns_outcome {
+    DNS_PENDING,   /* not asked (yet) */
+    DNS_ANSWER,    /* records of the wanted name and type */
+    DNS_NODATA,    /* NOERROR, no records of that type */
+    DNS_NXDOMAIN,
+    DNS_TIMEOUT,   /* no answer within timeout and tries */
+    DNS_SERVFAIL,
+    DNS_FORMERR,
+    DNS_NOTIMP,
+    DNS_REFUSED,
+    DNS_MALFORMED, /* packet that does not parse, or truncated without retry */
+    DNS_WRONGTYPE, /* answer records of the wrong name or type only */
+    DNS_BADRDATA,  /* e.g. a 3-byte AAAA */
+    DNS_FAILED,    /* any other local failure (socket, cancelled) */
+    DNS__COUNT
+};
+
+struct dns_result {
+    enum dns_outcome outcome;
+    unsigned ms;     /* from send to outcome */
+    char server[56]; /* "192.0.2.53" or "[2001:db8::1]:5353"; "" unknown */
+};
+
+struct probe_host {
+    char name[256];
+    unsigned pref;
+    int literal; /* MX target was an IP literal: no A/AAAA queries */
+    struct dns_result a, aaaa;
+    char addr[PROBE_MAX_ADDR][46]; /* IPv4 addresses from A, in answer order */
+    unsigned naddr;
+};
+
+struct probe_result {
+    char domain[256];
+    struct dns_result mx;
+    int implicit_mx; /* no MX records: the domain itself is the host */
+    int null_mx;     /* "MX 0 ." */
+    struct probe_host host[PROBE_MAX_MX];
+    unsigned nhost;
+    unsigned ms;     /* whole probe */
+    unsigned timeout_ms, tries; /* for evidence text */
+};
+
+struct verdict_info {
+    enum verdict verdict;
+    int confirmed;    /* an external resolver saw the same */
+    int pinnable;     /* some MX host has an A address: pin-mx possible */
+    unsigned slow_ms; /* slowest answer of a healthy probe */
+    char host[256];   /* the MX host the verdict is about, "" none */
+    char evidence[VERDICT_EVIDENCE_MAX];
+    char pin[VERDICT_PIN_MAX]; /* "a b c": A addresses in preference order */
+};
+
+const char *verdict_name(enum verdict v);
+int verdict_from_name(const char *s, enum verdict *v);
+const char *dns_outcome_name(enum dns_outcome o);
+/* 1 for verdicts that the routing config may reroute. */
+int verdict_is_broken(enum verdict v);
+
+/* Decide from the local probe, and the external one when it ran (NULL
+ * otherwise).  Fills *out completely. */
+void verdict_decide(const struct probe_result *local, const struct probe_result *external,
+                    struct verdict_info *out);
+/* Verdict of one probe alone. */
+enum verdict verdict_of(const struct probe_result *r, struct verdict_info *out);
+#endif

@@ -1,0 +1,348 @@
+# tests/dns/lib.sh - shared helpers for the DNS-layer tests (sourced, not run).
+#
+# A test script sources this file, starts one or more fakedns.py servers with
+# a rules file, runs `mxdetour probe --json` against them and asserts fields
+# of the JSON answer.  Everything it starts is stopped by PID on exit, and
+# its temporary directory is removed unless KEEP_TMP=1.
+#
+#   fakedns_start RULES_FILE   start a server on a free loopback port, wait
+#                              until it answers; sets FD_PORT (and FD_LOG)
+#   dead_port                  print a loopback UDP port nobody listens on
+#   write_conf [YAML]          write $CONF (default: routing pin-mx, no listeners)
+#   probe ARGS...              run mxdetour probe -c $CONF --json ARGS; the
+#                              output lands in $OUT, exit code in $RC, wall
+#                              time in $WALL_MS; every line is checked against
+#                              the JSON schema of the probe output
+#   expect DOMAIN PATH OP VALUE
+#                              assert one JSON field: PATH is dotted
+#                              ("mx.outcome", "hosts.0.name"); OP is = (equal),
+#                              ~ (Python regex, full match), ^ (prefix),
+#                              >= or <= (numbers)
+#   expect_rc N                assert the exit code of the last probe
+#   fail MSG / skip MSG        end the test (exit 1 / 77)
+#
+# Budgets: c-ares backs off, so one dropped query sent to one server with
+# timeout T and N tries costs T * (2^N - 1).  budget_ms T N prints that.
+
+set -u
+
+PY=/usr/bin/python3
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+MXD="$top_builddir/src/mxdetour"
+FAKEDNS="$top_srcdir/tests/dns/fakedns.py"
+TEST_NAME=$(basename "$0" .sh)
+
+skip() {
+    echo "SKIP: $*"
+    exit 77
+}
+
+fail() {
+    echo "FAIL: $TEST_NAME: $*"
+    if [ -n "${OUT:-}" ] && [ -f "$OUT" ]; then
+        echo "--- probe stdout ($OUT):"
+        cat "$OUT"
+        echo "--- probe stderr:"
+        cat "$OUT.err" 2>/dev/null
+    fi
+    exit 1
+}
+
+pass() {
+    echo "PASS: $TEST_NAME${1:+: $1}"
+}
+
+[ -x "$PY" ] || skip "$PY not found"
+"$PY" -c 'import dnslib' 2>/dev/null || skip "python3-dnslib not installed (apt-get install python3-dnslib)"
+
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/mxd-dns.XXXXXX") || fail "mktemp"
+FD_PIDS=""
+FD_N=0
+OUT=""
+RC=""
+WALL_MS=0
+
+lib_cleanup() {
+    for p in $FD_PIDS; do
+        kill "$p" 2>/dev/null
+    done
+    for p in $FD_PIDS; do
+        wait "$p" 2>/dev/null
+    done
+    if [ "${KEEP_TMP:-0}" = 1 ]; then
+        echo "kept $TMPD"
+    else
+        rm -rf "$TMPD"
+    fi
+}
+trap lib_cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+need_mxdetour() {
+    [ -x "$MXD" ] || skip "$MXD not built"
+}
+
+now_ms() {
+    "$PY" -c 'import time; print(int(time.monotonic() * 1000))'
+}
+
+budget_ms() { # TIMEOUT_MS TRIES
+    echo $(($1 * ((1 << $2) - 1)))
+}
+
+# Sends one query and succeeds when any reply comes back within 200 ms.
+fakedns_ping() { # PORT
+    "$PY" - "$1" <<'EOF'
+import socket, sys
+from dnslib import DNSRecord
+q = DNSRecord.question("fakedns-ready.invalid", "A")
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+s.sendto(q.pack(), ("127.0.0.1", int(sys.argv[1])))
+try:
+    d, _ = s.recvfrom(4096)
+except OSError:
+    sys.exit(1)
+sys.exit(0 if DNSRecord.parse(d).header.id == q.header.id else 1)
+EOF
+}
+
+fakedns_start() { # RULES_FILE
+    FD_N=$((FD_N + 1))
+    local pf="$TMPD/fakedns$FD_N.port" i pid
+    FD_LOG="$TMPD/fakedns$FD_N.log"
+    "$PY" "$FAKEDNS" --listen 127.0.0.1 --port 0 --portfile "$pf" --rules "$1" 2>"$FD_LOG" &
+    pid=$!
+    FD_PIDS="$FD_PIDS $pid"
+    i=0
+    while [ ! -s "$pf" ]; do
+        i=$((i + 1))
+        [ $i -le 100 ] || { cat "$FD_LOG"; fail "fakedns did not start"; }
+        kill -0 "$pid" 2>/dev/null || { cat "$FD_LOG"; fail "fakedns exited"; }
+        sleep 0.1
+    done
+    FD_PORT=$(cat "$pf")
+    i=0
+    until fakedns_ping "$FD_PORT"; do
+        i=$((i + 1))
+        [ $i -le 25 ] || fail "fakedns on port $FD_PORT does not answer"
+    done
+}
+
+# A port on which nothing listens: bound, read and closed at once, so the
+# kernel answers ICMP port unreachable.
+dead_port() {
+    "$PY" -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+CONF="$TMPD/mxdetour.yaml"
+write_conf() { # [YAML]
+    if [ $# -gt 0 ]; then
+        printf '%s\n' "$1" >"$CONF"
+    else
+        cat >"$CONF" <<'EOF'
+routing:
+  on_broken: pin-mx
+EOF
+    fi
+}
+write_conf
+
+# Each probe line must be one JSON object with the fields and types that
+# `mxdetour probe --json` promises (names from DESIGN.md section 4).
+SCHEMA_PY='
+import json, sys
+VERDICTS = {"listed", "healthy", "aaaa-ignored", "aaaa-error", "mx-error", "nxdomain",
+            "null-mx", "local-dns-down", "unknown"}
+OUTCOMES = {"pending", "answer", "nodata", "nxdomain", "timeout", "servfail", "formerr",
+            "notimp", "refused", "malformed", "wrong-type", "bad-rdata", "failed"}
+bad = []
+n = 0
+for lineno, line in enumerate(open(sys.argv[1]), 1):
+    if not line.strip():
+        continue
+    n += 1
+    try:
+        o = json.loads(line)
+    except ValueError as e:
+        bad.append("line %d: not JSON: %s" % (lineno, e)); continue
+    if not isinstance(o, dict):
+        bad.append("line %d: not an object" % lineno); continue
+    def need(obj, key, kind, where=""):
+        if key not in obj:
+            bad.append("line %d: missing %s%s" % (lineno, where, key)); return None
+        v = obj[key]
+        ok = {"str": isinstance(v, str), "bool": isinstance(v, bool),
+              "int": isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+              "dict": isinstance(v, dict), "list": isinstance(v, list)}[kind]
+        if not ok:
+            bad.append("line %d: %s%s is %r, not %s" % (lineno, where, key, v, kind)); return None
+        return v
+    for k in ("domain", "verdict", "host", "evidence", "route"):
+        need(o, k, "str")
+    need(o, "confirmed", "bool")
+    need(o, "ms", "int")
+    if o.get("verdict") not in VERDICTS:
+        bad.append("line %d: unknown verdict %r" % (lineno, o.get("verdict")))
+    mx = need(o, "mx", "dict")
+    if mx is not None:
+        need(mx, "server", "str", "mx.")
+        need(mx, "ms", "int", "mx.")
+        if need(mx, "outcome", "str", "mx.") not in OUTCOMES:
+            bad.append("line %d: mx.outcome %r" % (lineno, mx.get("outcome")))
+    hosts = need(o, "hosts", "list")
+    for i, h in enumerate(hosts or []):
+        w = "hosts.%d." % i
+        if not isinstance(h, dict):
+            bad.append("line %d: %s not an object" % (lineno, w)); continue
+        need(h, "name", "str", w)
+        need(h, "pref", "int", w)
+        for k in ("a", "aaaa"):
+            if need(h, k, "str", w) not in OUTCOMES:
+                bad.append("line %d: %s%s %r" % (lineno, w, k, h.get(k)))
+        addrs = need(h, "addrs", "list", w)
+        if addrs is not None and not all(isinstance(a, str) for a in addrs):
+            bad.append("line %d: %saddrs not strings" % (lineno, w))
+for b in bad:
+    print(b)
+sys.exit(1 if bad else 0)
+'
+
+# probe ARGS... : sets OUT, RC, WALL_MS.  Never hangs: coreutils timeout.
+PROBE_N=0
+probe() {
+    need_mxdetour
+    PROBE_N=$((PROBE_N + 1))
+    OUT="$TMPD/probe$PROBE_N.out"
+    local t0 t1
+    t0=$(now_ms)
+    timeout 60 "$MXD" probe -c "$CONF" --json "$@" >"$OUT" 2>"$OUT.err"
+    RC=$?
+    t1=$(now_ms)
+    WALL_MS=$((t1 - t0))
+    echo "# mxdetour probe -c $CONF --json $* => rc=$RC in ${WALL_MS}ms"
+    sed 's/^/#   /' "$OUT"
+    [ $RC -ne 124 ] || fail "mxdetour probe hung (killed after 60 s)"
+    if [ $RC -eq 0 ] || [ $RC -eq 1 ]; then
+        local why
+        why=$("$PY" -c "$SCHEMA_PY" "$OUT") || fail "probe output breaks the JSON contract: $why"
+    fi
+}
+
+# plain_probe ARGS... : the same without --json.
+plain_probe() {
+    need_mxdetour
+    PROBE_N=$((PROBE_N + 1))
+    OUT="$TMPD/probe$PROBE_N.out"
+    timeout 60 "$MXD" probe -c "$CONF" "$@" >"$OUT" 2>"$OUT.err"
+    RC=$?
+    echo "# mxdetour probe -c $CONF $* => rc=$RC"
+    sed 's/^/#   /' "$OUT"
+}
+
+expect_rc() {
+    [ "$RC" = "$1" ] || fail "exit code $RC, expected $1"
+}
+
+EXPECT_PY='
+import json, re, sys
+path, domain, field, op, want = sys.argv[1:6]
+objs = [json.loads(l) for l in open(path) if l.strip()]
+objs = [o for o in objs if isinstance(o, dict) and o.get("domain") == domain]
+if len(objs) != 1:
+    print("%d JSON lines for domain %s" % (len(objs), domain)); sys.exit(1)
+v = objs[0]
+for part in field.split("."):
+    try:
+        v = v[int(part)] if isinstance(v, list) else v[part]
+    except (KeyError, IndexError, ValueError, TypeError):
+        print("%s: no field %s" % (domain, field)); sys.exit(1)
+if isinstance(v, bool):
+    s = "true" if v else "false"
+elif isinstance(v, str):
+    s = v
+else:
+    s = json.dumps(v)
+ok = {"=": lambda: s == want,
+      "~": lambda: re.fullmatch(want, s) is not None,
+      "^": lambda: s.startswith(want),
+      ">=": lambda: float(s) >= float(want),
+      "<=": lambda: float(s) <= float(want)}[op]()
+if not ok:
+    print("%s: %s is %r, expected %s %r" % (domain, field, s, op, want)); sys.exit(1)
+'
+
+expect() { # DOMAIN PATH OP VALUE
+    local why
+    why=$("$PY" -c "$EXPECT_PY" "$OUT" "$1" "$2" "$3" "$4" 2>&1) || fail "$why"
+}
+
+# jget DOMAIN PATH : print one field (strings raw, the rest as JSON).
+JGET_PY='
+import json, sys
+path, domain, field = sys.argv[1:4]
+for l in open(path):
+    try:
+        v = json.loads(l)
+    except ValueError:
+        continue
+    if not isinstance(v, dict) or v.get("domain") != domain:
+        continue
+    try:
+        for part in field.split("."):
+            v = v[int(part)] if isinstance(v, list) else v[part]
+    except (KeyError, IndexError, ValueError, TypeError):
+        sys.exit(1)
+    print(v if isinstance(v, str) else json.dumps(v))
+    sys.exit(0)
+sys.exit(1)
+'
+jget() {
+    "$PY" -c "$JGET_PY" "$OUT" "$1" "$2"
+}
+
+# The fakedns log holds one line per query; count those naming NAME.
+queries_for() { # LOGFILE NAME
+    grep -ci " $2\. " "$1"
+}
+
+# Standard zone of a healthy domain: MX 10 mx1.D, mx1.D A ADDR.
+rules_mx1() { # DOMAIN ADDR
+    printf '%s MX answer 10 mx1.%s\nmx1.%s A answer %s\n' "$1" "$1" "$1" "$2"
+}
+
+# The common shape of the AAAA misbehaviour tests: one domain whose single MX
+# host answers A and misbehaves on AAAA.
+#   aaaa_case ACTION VERDICT OUTCOME EVIDENCE_OUTCOME
+aaaa_case() {
+    need_mxdetour
+    local d="${1}.aaaa.test" rules="$TMPD/rules"
+    {
+        rules_mx1 "$d" 127.0.0.10
+        echo "mx1.$d AAAA $1"
+    } >"$rules"
+    fakedns_start "$rules"
+    local srv="127.0.0.1:$FD_PORT"
+    probe --resolver "$srv" --timeout 500ms --tries 1 "$d"
+    expect_rc 1
+    expect "$d" verdict = "$2"
+    expect "$d" host = "mx1.$d"
+    expect "$d" confirmed = false
+    expect "$d" mx.outcome = answer
+    expect "$d" mx.server = "$srv"
+    expect "$d" hosts.0.name = "mx1.$d"
+    expect "$d" hosts.0.a = answer
+    expect "$d" hosts.0.aaaa = "$3"
+    expect "$d" hosts.0.addrs '=' '["127.0.0.10"]'
+    if [ "$3" = timeout ]; then
+        expect "$d" evidence = "AAAA mx1.$d timeout 1x500ms @$srv"
+        expect "$d" ms '>=' 450
+        expect "$d" ms '<=' $(($(budget_ms 500 1) + 400))
+    else
+        expect "$d" evidence = "AAAA mx1.$d $4 @$srv"
+        expect "$d" ms '<=' 400
+    fi
+    expect "$d" route = "smtp:[127.0.0.10]:25"
+    pass "$1 => $2 ($3)"
+}

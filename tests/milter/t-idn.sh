@@ -1,0 +1,9 @@
+#!/bin/sh
+# An IDN recipient (user@bücher.example) matches the A-label list entry.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/milter/lib.sh"
+mt_start idn
+mt_run idn.lua
+mt_expect_rc 0
+mt_expect_log 'IDN1: domain=xn--bcher-kva\.example verdict=listed .*via=milter'
+mt_finish
+pass

@@ -1,0 +1,14 @@
+#!/bin/sh
+# A listed domain: tag header and -Route header.  Also: the stale socket
+# file left in place by lib.sh was replaced, and the new socket has
+# listen.socket_mode.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/milter/lib.sh"
+mt_start listed
+mode=$(stat -c %a "$SOCK") || fail "no socket $SOCK"
+[ "$mode" = 660 ] || fail "socket mode $mode, expected 660 (listen.socket_mode)"
+mt_run listed.lua
+mt_expect_rc 0
+mt_expect_log 'LISTED1: domain=listed\.example verdict=listed route=smtp:\[192\.0\.2\.25\]:25 .*via=milter'
+mt_expect_log 'LISTED3: domain=same\.example verdict=listed route=smtp:\[192\.0\.2\.25\]:25 .*via=milter'
+mt_finish
+pass

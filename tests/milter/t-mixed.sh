@@ -1,0 +1,10 @@
+#!/bin/sh
+# A healthy and a listed recipient: the tag header only, no -Route header.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/milter/lib.sh"
+mt_start mixed
+mt_run mixed.lua
+mt_expect_rc 0
+mt_expect_log 'MIXED1: domain=healthy\.example verdict=healthy .*via=milter'
+mt_expect_log 'MIXED1: domain=listed\.example verdict=listed .*via=milter'
+mt_finish
+pass
