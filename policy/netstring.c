@@ -48,8 +48,9 @@ enum netstring_status netstring_parse(const char *buf, size_t len, size_t limit,
         return NETSTRING_INCOMPLETE;
     if (i == 0)
         return NETSTRING_ERR_FORMAT; /* ':' without digits */
-    i++;                             /* the ':' */
-    if (len - i <= n) /* payload and ',' not all here */
+    /* Past the ':', the payload and its ',' must all be here. */
+    i++;
+    if (len - i <= n)
         return NETSTRING_INCOMPLETE;
     if (buf[i + n] != ',')
         return NETSTRING_ERR_FORMAT;

@@ -7,10 +7,10 @@
 #include <stddef.h>
 
 enum netstring_status {
-    NETSTRING_OK,          /* one complete netstring parsed */
-    NETSTRING_INCOMPLETE,  /* need more bytes */
-    NETSTRING_ERR_FORMAT,  /* not a netstring: bad length digits, missing ':' or ',' */
-    NETSTRING_ERR_SIZE,    /* length above the limit */
+    NETSTRING_OK,         /* one complete netstring parsed */
+    NETSTRING_INCOMPLETE, /* need more bytes */
+    NETSTRING_ERR_FORMAT, /* not a netstring: bad length digits, missing ':' or ',' */
+    NETSTRING_ERR_SIZE,   /* length above the limit */
 };
 
 /* Parses the netstring at the start of buf[0..len).  On NETSTRING_OK sets

@@ -68,11 +68,11 @@ struct policy_inst {
     uint64_t last_ms;
     char **dom; /* distinct normalised domains, in RCPT order */
     size_t ndom, cap;
-    size_t nrcpt;  /* recipients seen (RCPT requests and the DATA/EOM recipient) */
-    int overflow;  /* a limit was hit: never FILTER */
-    int nodomain;  /* a recipient without a usable domain: never FILTER */
-    int logged;    /* the decision line was written */
-    size_t bytes;  /* charged to the table */
+    size_t nrcpt; /* recipients seen (RCPT requests and the DATA/EOM recipient) */
+    int overflow; /* a limit was hit: never FILTER */
+    int nodomain; /* a recipient without a usable domain: never FILTER */
+    int logged;   /* the decision line was written */
+    size_t bytes; /* charged to the table */
 };
 
 struct policy_table {
@@ -189,8 +189,7 @@ static struct policy_inst *policy_find(struct policy_table *t, const char *insta
     cost = sizeof(*in) + strlen(instance) + 1;
     if (t->count >= POLICY_INSTANCES_MAX || t->bytes + cost > POLICY_BYTES_MAX) {
         if (!t->warned_full) {
-            log_warn("policy: %zu transactions remembered, new ones are answered DUNNO",
-                     t->count);
+            log_warn("policy: %zu transactions remembered, new ones are answered DUNNO", t->count);
             t->warned_full = 1;
         }
         return NULL;
@@ -284,6 +283,7 @@ static int policy_decide(struct policy_inst *in, const struct policy_req *req, i
                          size_t size)
 {
     struct core_answer ans, first;
+    char inst[300];
     const char *qid = policy_attr_get(req, "queue_id");
     const char *count = policy_attr_get(req, "recipient_count");
     size_t i, routed = 0, firsti = 0;
@@ -310,17 +310,18 @@ static int policy_decide(struct policy_inst *in, const struct policy_req *req, i
         core_log_decision(qid && qid[0] ? qid : NULL, in->dom[firsti], &first, "policy");
         in->logged = 1;
     }
+    /* The instance comes from the peer: escaped before it reaches a log. */
+    log_kv(inst, sizeof(inst), 0, "instance", in->instance);
     if (routed > 0 && same && rewrite && !in->overflow && !in->nodomain &&
         policy_filterable(first.route)) {
-        log_debug("policy: instance=%s FILTER %s (%zu domains)", in->instance, first.route,
-                  in->ndom);
+        log_debug("policy: %s FILTER %s (%zu domains)", inst, first.route, in->ndom);
         return policy_reply(out, size, "FILTER", first.route);
     }
     if (routed > 0 && !eom) {
         struct conf *c = core_conf();
         char text[CORE_ROUTE_MAX + 512];
-        int n = snprintf(text, sizeof(text), "%s:",
-                         c != NULL && c->tag_header[0] ? c->tag_header : "X-MXDetour");
+        int n = snprintf(text, sizeof(text),
+                         "%s:", c != NULL && c->tag_header[0] ? c->tag_header : "X-MXDetour");
         size_t pos = n > 0 && (size_t)n < sizeof(text) ? (size_t)n : 0;
         if (c != NULL)
             conf_unref(c);
@@ -329,8 +330,7 @@ static int policy_decide(struct policy_inst *in, const struct policy_req *req, i
         log_kv(text, sizeof(text), pos, "route", first.route);
         return policy_reply(out, size, "PREPEND", text);
     }
-    log_debug("policy: instance=%s DUNNO (%zu domains, %zu rerouted)", in->instance, in->ndom,
-              routed);
+    log_debug("policy: %s DUNNO (%zu domains, %zu rerouted)", inst, in->ndom, routed);
     return policy_reply(out, size, "DUNNO", "");
 }
 

@@ -66,7 +66,7 @@
 #include "log.h"
 #include "util.h"
 
-#define SOCKMAP_KEY_MAX (64 + 1 + DNAME_MAX) /* local part, '@', domain */
+#define SOCKMAP_KEY_MAX  (64 + 1 + DNAME_MAX) /* local part, '@', domain */
 #define SOCKMAP_NOTFOUND "NOTFOUND "
 
 enum sockmap_map {

@@ -11,9 +11,9 @@
 #include "verdict.h"
 
 struct cache_rec {
-    int have;       /* a verdict is known */
-    int probing;    /* queued or running */
-    int skipped;    /* flood guard said no */
+    int have;          /* a verdict is known */
+    int probing;       /* queued or running */
+    int skipped;       /* flood guard said no */
     uint64_t made_ms;  /* monotonic time of the verdict */
     int64_t made_wall; /* wall clock, for the state file */
     struct verdict_info vi;

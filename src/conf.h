@@ -33,9 +33,9 @@ enum conf_mode {
 };
 
 enum conf_ldd { /* routing.on_local_dns_down */
-    LDD_NONE,
-    LDD_SMARTHOST,
-    LDD_PIN_EXTERNAL,
+                LDD_NONE,
+                LDD_SMARTHOST,
+                LDD_PIN_EXTERNAL,
 };
 
 struct conf_server { /* one resolver: numeric address and port */

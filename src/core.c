@@ -183,13 +183,13 @@ static void export_one(void *arg, const char *domain, const struct cache_rec *r)
 {
     struct exporter *x = arg;
     struct core_answer a;
-    char line[CORE_ROUTE_MAX + 300];
 
     x->counts[r->have ? r->vi.verdict : VERDICT_UNKNOWN]++;
     if (conf_match(x->c, domain))
         return; /* listed ones are exported from the config below */
     answer(x->c, domain, r, &a);
     if (a.route[0] && a.rewrite) {
+        char line[CORE_ROUTE_MAX + 300];
         snprintf(line, sizeof(line), "%s %s\n", domain, a.route);
         append(x, line);
     }
@@ -200,16 +200,18 @@ static void export_listed(struct exporter *x)
     for (size_t i = 0; i < x->c->ndomains; i++) {
         const struct conf_domain *d = &x->c->domains[i];
         struct core_answer a;
-        char name[300], line[CORE_ROUTE_MAX + 300];
+        char name[300];
         struct cache_rec r;
         int want;
 
-        /* Postfix transport(5): ".example" matches subdomains (parent_domain_matches_subdomains). */
+        /* Postfix transport(5): ".example" matches subdomains (parent_domain_matches_subdomains).
+         */
         snprintf(name, sizeof(name), "%s%s", d->wildcard ? "." : "", d->name);
         int have = !d->wildcard && d->route == ROUTE_PIN_MX &&
                    cache_lookup(d->name, ~0ull, util_now_ms(), &r, &want);
         answer(x->c, d->wildcard ? name + 1 : d->name, have ? &r : NULL, &a);
         if (a.route[0] && a.rewrite) {
+            char line[CORE_ROUTE_MAX + 300];
             snprintf(line, sizeof(line), "%s %s\n", name, a.route);
             append(x, line);
         }
@@ -396,8 +398,8 @@ char *core_status_text(void)
         "local resolvers: %s\nexternal resolvers: %s\nlisteners: milter=%s socketmap=%s "
         "policy=%s control=%s\nverdicts:",
         (unsigned long long)((util_now_ms() - started_ms) / 1000), x.c->path,
-        x.c->mode == MODE_REWRITE ? "rewrite" : "tag", x.c->ndomains, cache_count(),
-        cache_bytes(), nprobes, probe_running(engine), queued, nskipped,
+        x.c->mode == MODE_REWRITE ? "rewrite" : "tag", x.c->ndomains, cache_count(), cache_bytes(),
+        nprobes, probe_running(engine), queued, nskipped,
         x.c->local_system ? "system" : probe_local_servers(engine),
         x.c->nexternal ? probe_external_servers(engine) : "none",
         x.c->listen_milter[0] ? x.c->listen_milter : "off",

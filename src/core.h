@@ -15,7 +15,7 @@
 #define CORE_ROUTE_MAX 1024
 
 struct core_answer {
-    enum verdict verdict; /* VERDICT_UNKNOWN while not known */
+    enum verdict verdict;       /* VERDICT_UNKNOWN while not known */
     char route[CORE_ROUTE_MAX]; /* "transport:nexthop" per DESIGN 5; "" = none */
     int rewrite;                /* routing.mode is rewrite: front-ends may answer route */
     int probing;                /* a probe for this domain is queued or running */
@@ -33,7 +33,6 @@ struct conf *core_conf(void);
 /* One key=value syslog line per decision (DESIGN 7). qid may be NULL. */
 void core_log_decision(const char *qid, const char *domain, const struct core_answer *a,
                        const char *via);
-
 
 /* Control verbs (control.c).  Each writes text into a malloc'd string the
  * caller frees. */

@@ -104,13 +104,20 @@ enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *
     m->rcode = buf[3] & 0x0f;
     m->truncated = (buf[2] & 0x02) != 0;
     switch (m->rcode) {
-    case 0: break;
-    case 1: return DNS_FORMERR;
-    case 2: return DNS_SERVFAIL;
-    case 3: return DNS_NXDOMAIN;
-    case 4: return DNS_NOTIMP;
-    case 5: return DNS_REFUSED;
-    default: return DNS_MALFORMED;
+    case 0:
+        break;
+    case 1:
+        return DNS_FORMERR;
+    case 2:
+        return DNS_SERVFAIL;
+    case 3:
+        return DNS_NXDOMAIN;
+    case 4:
+        return DNS_NOTIMP;
+    case 5:
+        return DNS_REFUSED;
+    default:
+        return DNS_MALFORMED;
     }
     if (m->truncated)
         return DNS_MALFORMED;

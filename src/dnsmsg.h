@@ -16,15 +16,15 @@
 #define DNSMSG_MAX_RR  PROBE_MAX_MX
 
 struct dnsmsg_rr {
-    unsigned pref;   /* MX only */
-    char data[256];  /* MX exchange name, or A/AAAA address as text */
+    unsigned pref;  /* MX only */
+    char data[256]; /* MX exchange name, or A/AAAA address as text */
 };
 
 struct dnsmsg {
     int rcode;
     int truncated;
     struct dnsmsg_rr rr[DNSMSG_MAX_RR];
-    unsigned nrr;    /* kept records (more are ignored) */
+    unsigned nrr; /* kept records (more are ignored) */
 };
 
 /* Classifies buf as the answer to (qname, qtype): DNS_ANSWER with m->rr

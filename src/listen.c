@@ -25,9 +25,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define REQUEST_MS  10000
-#define IDLE_MS     300000
-#define OUT_MAX     (1u << 20)
+#define REQUEST_MS    10000
+#define IDLE_MS       300000
+#define OUT_MAX       (1u << 20)
 #define MAX_LISTENERS 8
 
 struct conn {
@@ -35,9 +35,8 @@ struct conn {
     enum listen_proto proto;
     char *in, *out;
     size_t inlen, incap, outlen, outoff;
-    size_t limit;       /* most bytes one request may take */
     uint64_t last, partial_since;
-    int close_after;    /* control: one answer, then EOF */
+    int close_after; /* control: one answer, then EOF */
 };
 
 struct listener {
@@ -267,7 +266,9 @@ static void on_accept(struct loop *l, int lfd, int events, void *arg)
         struct conn *c = xcalloc(1, sizeof(*c));
         c->fd = fd;
         c->proto = ls->proto;
-        c->incap = ls->proto == LISTEN_POLICY ? POLICY_REQ_MAX + 64 : ls->proto == LISTEN_CONTROL ? 1024 : 65536;
+        c->incap = ls->proto == LISTEN_POLICY    ? POLICY_REQ_MAX + 64
+                   : ls->proto == LISTEN_CONTROL ? 1024
+                                                 : 65536;
         c->in = xmalloc(c->incap);
         c->last = util_now_ms();
         conns[fd] = c;

@@ -38,7 +38,8 @@ void log_msg(int prio, const char *fmt, ...)
         size_t n = strlen(line);
         char out[sizeof(line) + 16];
         int m = snprintf(out, sizeof(out), "mxdetourd: %.*s\n", (int)n, line);
-        if (m > 0 && write(STDERR_FILENO, out, (size_t)m < sizeof(out) ? (size_t)m : sizeof(out) - 1) < 0)
+        if (m > 0 &&
+            write(STDERR_FILENO, out, (size_t)m < sizeof(out) ? (size_t)m : sizeof(out) - 1) < 0)
             log_stderr = 0;
     }
 }
@@ -66,7 +67,7 @@ size_t log_kv(char *buf, size_t size, size_t pos, const char *key, const char *v
     pos = put(buf, size, pos, '=');
     if (quote)
         pos = put(buf, size, pos, '"');
-    for (i = 0; value[i] && i < 200; i++) {
+    for (i = 0; i < 200 && value[i]; i++) {
         unsigned char c = (unsigned char)value[i];
         if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
             pos = put(buf, size, pos, '\\');
@@ -81,7 +82,7 @@ size_t log_kv(char *buf, size_t size, size_t pos, const char *key, const char *v
             pos = put(buf, size, pos, (char)c);
         }
     }
-    if (value[i])
+    if (i == 200 && value[i])
         pos = put(buf, size, pos, '~');
     if (quote)
         pos = put(buf, size, pos, '"');

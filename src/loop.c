@@ -142,7 +142,7 @@ void loop_hook(struct loop *l, loop_hook_cb cb, void *arg)
     }
 }
 
-void loop_unhook(struct loop *l, loop_hook_cb cb, void *arg)
+void loop_unhook(struct loop *l, loop_hook_cb cb, const void *arg)
 {
     for (int i = 0; i < l->nhooks; i++) {
         if (l->hooks[i].cb == cb && l->hooks[i].arg == arg) {
@@ -204,8 +204,8 @@ void loop_once(struct loop *l, int ms)
     int n = epoll_wait(l->ep, evs, 64, ms);
     for (int i = 0; i < n; i++) {
         int fd = evs[i].data.fd;
-        int events = (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR) ? LOOP_READ : 0) |
-                     (evs[i].events & EPOLLOUT ? LOOP_WRITE : 0);
+        int events = ((evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) ? LOOP_READ : 0) |
+                     ((evs[i].events & EPOLLOUT) ? LOOP_WRITE : 0);
         if (fd < l->nfds && l->fds[fd].cb)
             l->fds[fd].cb(l, fd, events, l->fds[fd].arg);
     }

@@ -26,7 +26,7 @@ void loop_del(struct loop *l, int fd);
 uint64_t loop_timer(struct loop *l, unsigned ms, loop_timer_cb cb, void *arg);
 void loop_cancel(struct loop *l, uint64_t id);
 void loop_hook(struct loop *l, loop_hook_cb cb, void *arg);
-void loop_unhook(struct loop *l, loop_hook_cb cb, void *arg);
+void loop_unhook(struct loop *l, loop_hook_cb cb, const void *arg);
 void loop_wake(struct loop *l);
 /* Runs until loop_stop(); returns 0. */
 int loop_run(struct loop *l);

@@ -26,12 +26,11 @@ static const char *conf_path;
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: mxdetour [-c FILE] probe [--json] [--resolver IP[:PORT]]... "
-            "[--external IP[:PORT]]...\n"
-            "                  [--timeout DUR] [--tries N] [--file FILE] DOMAIN...\n"
-            "       mxdetour [-c FILE] check-config\n"
-            "       mxdetour [-c FILE] status | lookup DOMAIN | flush [DOMAIN] | export\n");
+    fprintf(stderr, "usage: mxdetour [-c FILE] probe [--json] [--resolver IP[:PORT]]... "
+                    "[--external IP[:PORT]]...\n"
+                    "                  [--timeout DUR] [--tries N] [--file FILE] DOMAIN...\n"
+                    "       mxdetour [-c FILE] check-config\n"
+                    "       mxdetour [-c FILE] status | lookup DOMAIN | flush [DOMAIN] | export\n");
 }
 
 /* Loads the config; without -c a missing default file means built-in defaults. */
@@ -63,9 +62,8 @@ struct job {
 };
 
 struct run {
-    struct conf *c;
     struct job *jobs;
-    size_t n, left;
+    size_t n;
 };
 
 static void on_done(void *arg, const char *domain, const struct verdict_info *vi,
@@ -88,12 +86,13 @@ static void print_json(const struct job *j, const struct conf *c)
     p = json_str(out, sizeof(out), p, j->error ? j->input : j->domain);
     if (j->error) {
         p = json_raw(out, sizeof(out), p, ",\"error\":");
-        p = json_str(out, sizeof(out), p, j->error);
+        json_str(out, sizeof(out), p, j->error);
         printf("%s}\n", out);
         return;
     }
-    p = json_raw(out, sizeof(out), p, ",\"verdict\":\"%s\",\"confirmed\":%s,\"host\":",
-                 verdict_name(j->vi.verdict), j->vi.confirmed ? "true" : "false");
+    p = json_raw(out, sizeof(out), p,
+                 ",\"verdict\":\"%s\",\"confirmed\":%s,\"host\":", verdict_name(j->vi.verdict),
+                 j->vi.confirmed ? "true" : "false");
     p = json_str(out, sizeof(out), p, j->vi.host);
     p = json_raw(out, sizeof(out), p, ",\"evidence\":");
     p = json_str(out, sizeof(out), p, j->vi.evidence);
@@ -170,10 +169,10 @@ static char **read_list(const char *path, size_t *n)
 static int cmd_probe(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},          {"resolver", required_argument, NULL, 'r'},
+        {"json", no_argument, NULL, 'j'},           {"resolver", required_argument, NULL, 'r'},
         {"external", required_argument, NULL, 'e'}, {"timeout", required_argument, NULL, 't'},
-        {"tries", required_argument, NULL, 'n'},   {"file", required_argument, NULL, 'f'},
-        {"config", required_argument, NULL, 'c'},  {NULL, 0, NULL, 0},
+        {"tries", required_argument, NULL, 'n'},    {"file", required_argument, NULL, 'f'},
+        {"config", required_argument, NULL, 'c'},   {NULL, 0, NULL, 0},
     };
     struct conf_server *local = NULL, *ext = NULL;
     size_t nlocal = 0, next = 0, nfile = 0;
@@ -184,14 +183,32 @@ static int cmd_probe(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
         switch (opt) {
-        case 'c': conf_path = optarg; break;
-        case 'j': json = 1; break;
-        case 'r': if (add_server(&local, &nlocal, optarg) < 0) return EXIT_USAGE; break;
-        case 'e': if (add_server(&ext, &next, optarg) < 0) return EXIT_USAGE; break;
-        case 't': timeout = optarg; break;
-        case 'n': tries = optarg; break;
-        case 'f': file = optarg; break;
-        default: usage(); return EXIT_USAGE;
+        case 'c':
+            conf_path = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'r':
+            if (add_server(&local, &nlocal, optarg) < 0)
+                return EXIT_USAGE;
+            break;
+        case 'e':
+            if (add_server(&ext, &next, optarg) < 0)
+                return EXIT_USAGE;
+            break;
+        case 't':
+            timeout = optarg;
+            break;
+        case 'n':
+            tries = optarg;
+            break;
+        case 'f':
+            file = optarg;
+            break;
+        default:
+            usage();
+            return EXIT_USAGE;
         }
     }
     if (optind >= argc && !file) {
@@ -233,7 +250,7 @@ static int cmd_probe(int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    struct run run = {.c = c};
+    struct run run = {0};
     run.n = (size_t)(argc - optind) + nfile;
     run.jobs = xcalloc(run.n, sizeof(*run.jobs));
     char err[256];

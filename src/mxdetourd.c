@@ -124,11 +124,21 @@ int main(int argc, char **argv)
 
     while ((opt = getopt(argc, argv, "c:fth")) != -1) {
         switch (opt) {
-        case 'c': path = optarg; break;
-        case 'f': fg = 1; break;
-        case 't': test = 1; break;
-        case 'h': usage(); return 0;
-        default: usage(); return 2;
+        case 'c':
+            path = optarg;
+            break;
+        case 'f':
+            fg = 1;
+            break;
+        case 't':
+            test = 1;
+            break;
+        case 'h':
+            usage();
+            return 0;
+        default:
+            usage();
+            return 2;
         }
     }
     if (optind != argc) {

@@ -31,8 +31,7 @@ struct hostq { /* one A or AAAA query of one MX host */
     int qtype;
 };
 
-struct probe_engine *probe_engine_new(struct loop *l, const struct conf *c, char *err,
-                                      size_t errsz)
+struct probe_engine *probe_engine_new(struct loop *l, const struct conf *c, char *err, size_t errsz)
 {
     struct probe_engine *e = xcalloc(1, sizeof(*e));
 
@@ -151,7 +150,8 @@ static void add_hosts(struct probe *p, struct probe_result *r, struct dnsmsg *m)
         struct probe_host *h = &r->host[r->nhost++];
         util_strlcpy(h->name, m->rr[i].data, sizeof(h->name));
         h->pref = m->rr[i].pref;
-        h->literal = inet_pton(AF_INET, h->name, &a4) == 1 || inet_pton(AF_INET6, h->name, &a6) == 1;
+        h->literal =
+            inet_pton(AF_INET, h->name, &a4) == 1 || inet_pton(AF_INET6, h->name, &a6) == 1;
     }
 }
 

@@ -105,8 +105,8 @@ static void describe_servers(struct pdns *d)
             snprintf(one, sizeof(one), "%s:%d", ip, port);
         if (d->nservers++ == 0)
             util_strlcpy(d->first, one, sizeof(d->first));
-        pos += (size_t)snprintf(d->servers + pos, sizeof(d->servers) - pos, "%s%s",
-                                pos ? "," : "", one);
+        pos += (size_t)snprintf(d->servers + pos, sizeof(d->servers) - pos, "%s%s", pos ? "," : "",
+                                one);
         if (pos >= sizeof(d->servers))
             break;
     }
@@ -204,15 +204,24 @@ const char *pdns_servers(const struct pdns *d)
 static enum dns_outcome from_status(int status)
 {
     switch (status) {
-    case ARES_ETIMEOUT: return DNS_TIMEOUT;
-    case ARES_ESERVFAIL: return DNS_SERVFAIL;
-    case ARES_EFORMERR: return DNS_FORMERR;
-    case ARES_ENOTIMP: return DNS_NOTIMP;
-    case ARES_EREFUSED: return DNS_REFUSED;
-    case ARES_ENOTFOUND: return DNS_NXDOMAIN;
-    case ARES_ENODATA: return DNS_NODATA;
-    case ARES_EBADRESP: return DNS_MALFORMED;
-    default: return DNS_FAILED;
+    case ARES_ETIMEOUT:
+        return DNS_TIMEOUT;
+    case ARES_ESERVFAIL:
+        return DNS_SERVFAIL;
+    case ARES_EFORMERR:
+        return DNS_FORMERR;
+    case ARES_ENOTIMP:
+        return DNS_NOTIMP;
+    case ARES_EREFUSED:
+        return DNS_REFUSED;
+    case ARES_ENOTFOUND:
+        return DNS_NXDOMAIN;
+    case ARES_ENODATA:
+        return DNS_NODATA;
+    case ARES_EBADRESP:
+        return DNS_MALFORMED;
+    default:
+        return DNS_FAILED;
     }
 }
 

@@ -19,19 +19,19 @@
 #include <string.h>
 
 static const char *const verdict_names[VERDICT__COUNT] = {
-    "unknown", "healthy", "listed", "aaaa-ignored", "aaaa-error",
+    "unknown",  "healthy",  "listed",  "aaaa-ignored",   "aaaa-error",
     "mx-error", "nxdomain", "null-mx", "local-dns-down",
 };
 
 static const char *const outcome_names[DNS__COUNT] = {
-    "pending", "answer", "nodata", "nxdomain", "timeout", "servfail", "formerr",
-    "notimp", "refused", "malformed", "wrong-type", "bad-rdata", "failed",
+    "pending", "answer",  "nodata",    "nxdomain",   "timeout",   "servfail", "formerr",
+    "notimp",  "refused", "malformed", "wrong-type", "bad-rdata", "failed",
 };
 
 /* Evidence spells rcodes as dig does, other outcomes in lower case. */
 static const char *const outcome_evidence[DNS__COUNT] = {
-    "pending", "answer", "nodata", "NXDOMAIN", "timeout", "SERVFAIL", "FORMERR",
-    "NOTIMP", "REFUSED", "malformed", "wrong-type", "bad-rdata", "failed",
+    "pending", "answer",  "nodata",    "NXDOMAIN",   "timeout",   "SERVFAIL", "FORMERR",
+    "NOTIMP",  "REFUSED", "malformed", "wrong-type", "bad-rdata", "failed",
 };
 
 const char *verdict_name(enum verdict v)
@@ -160,8 +160,8 @@ enum verdict verdict_of(const struct probe_result *r, struct verdict_info *out)
                    bad->aaaa.outcome == DNS_TIMEOUT ? VERDICT_AAAA_IGNORED : VERDICT_AAAA_ERROR;
     }
     out->slow_ms = slowest(r);
-    snprintf(out->evidence, sizeof(out->evidence), "%u MX host%s answered, slowest %ums",
-             r->nhost, r->nhost == 1 ? "" : "s", out->slow_ms);
+    snprintf(out->evidence, sizeof(out->evidence), "%u MX host%s answered, slowest %ums", r->nhost,
+             r->nhost == 1 ? "" : "s", out->slow_ms);
     return out->verdict = VERDICT_HEALTHY;
 }
 
@@ -180,8 +180,8 @@ void verdict_decide(const struct probe_result *local, const struct probe_result 
     }
     /* The world sees a working domain: the fault is our resolver's. */
     size_t n = strlen(out->evidence);
-    snprintf(out->evidence + n, sizeof(out->evidence) - n, "; external %s %s",
-             external->mx.server, verdict_name(ext.verdict));
+    snprintf(out->evidence + n, sizeof(out->evidence) - n, "; external %s %s", external->mx.server,
+             verdict_name(ext.verdict));
     out->verdict = VERDICT_LOCAL_DNS_DOWN;
     out->pinnable = ext.pinnable;
     memcpy(out->pin, ext.pin, sizeof(out->pin));

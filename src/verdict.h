@@ -7,10 +7,10 @@
 #define MXD_VERDICT_H
 #include <stdint.h>
 
-#define PROBE_MAX_MX   16
-#define PROBE_MAX_ADDR 8
+#define PROBE_MAX_MX         16
+#define PROBE_MAX_ADDR       8
 #define VERDICT_EVIDENCE_MAX 256
-#define VERDICT_PIN_MAX 512
+#define VERDICT_PIN_MAX      512
 
 enum verdict {
     VERDICT_UNKNOWN,
@@ -27,11 +27,11 @@ enum verdict {
 
 /* What one query came back with. */
 enum dns_outcome {
-    DNS_PENDING,   /* not asked (yet) */
-    DNS_ANSWER,    /* records of the wanted name and type */
-    DNS_NODATA,    /* NOERROR, no records of that type */
+    DNS_PENDING, /* not asked (yet) */
+    DNS_ANSWER,  /* records of the wanted name and type */
+    DNS_NODATA,  /* NOERROR, no records of that type */
     DNS_NXDOMAIN,
-    DNS_TIMEOUT,   /* no answer within timeout and tries */
+    DNS_TIMEOUT, /* no answer within timeout and tries */
     DNS_SERVFAIL,
     DNS_FORMERR,
     DNS_NOTIMP,
@@ -65,7 +65,7 @@ struct probe_result {
     int null_mx;     /* "MX 0 ." */
     struct probe_host host[PROBE_MAX_MX];
     unsigned nhost;
-    unsigned ms;     /* whole probe */
+    unsigned ms;                /* whole probe */
     unsigned timeout_ms, tries; /* for evidence text */
 };
 

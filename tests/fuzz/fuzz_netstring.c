@@ -21,7 +21,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char out[4096 + 32];
     const char *buf, *payload = NULL;
     size_t limit, len, dlen = 0, used = 0, i;
     enum netstring_status s;
@@ -42,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(payload > buf && payload + dlen + 1 == buf + used);
     CHECK(buf[used - 1] == ',');
     if (dlen <= 4096) {
+        static char out[4096 + 32];
         size_t n = netstring_format(out, sizeof(out), payload, dlen);
         CHECK(n == used && memcmp(out, buf, used) == 0 && out[n] == '\0');
         CHECK(netstring_format(out, n, payload, dlen) == n); /* too small: nothing */

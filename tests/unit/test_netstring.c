@@ -35,8 +35,7 @@ static const struct parse_case parse_cases[] = {
     {"3:abc,4:next,", 0, 100, NETSTRING_OK, "abc", 3, 6},
     {"5:a\0b\0c,", 8, 100, NETSTRING_OK, "a\0b\0c", 5, 8},
     {"5:a,b,c,", 0, 100, NETSTRING_OK, "a,b,c", 5, 8},
-    {"26:postfix-transport user@x.y,", 0, 100, NETSTRING_OK, "postfix-transport user@x.y", 26,
-     30},
+    {"26:postfix-transport user@x.y,", 0, 100, NETSTRING_OK, "postfix-transport user@x.y", 26, 30},
     {"3:abcd", 0, 100, NETSTRING_ERR_FORMAT, NULL, 0, 0},
     {"3:abc;", 0, 100, NETSTRING_ERR_FORMAT, NULL, 0, 0},
     {":abc,", 0, 100, NETSTRING_ERR_FORMAT, NULL, 0, 0},
@@ -99,8 +98,7 @@ static void test_parse_prefixes(void **state)
     (void)state;
     for (i = 0; i < sizeof(ns) - 1; i++)
         assert_int_equal(netstring_parse(ns, i, 1100, &data, &dlen, &used), NETSTRING_INCOMPLETE);
-    assert_int_equal(netstring_parse(ns, sizeof(ns) - 1, 1100, &data, &dlen, &used),
-                     NETSTRING_OK);
+    assert_int_equal(netstring_parse(ns, sizeof(ns) - 1, 1100, &data, &dlen, &used), NETSTRING_OK);
     assert_int_equal(dlen, 31);
     assert_int_equal(used, sizeof(ns) - 1);
     assert_memory_equal(data, "sendmail-mailertable mx.example", 31);
@@ -114,8 +112,7 @@ static void test_parse_pipelined(void **state)
     size_t dlen = 0, used = 0, off;
 
     (void)state;
-    assert_int_equal(netstring_parse(two, sizeof(two) - 1, 10, &data, &dlen, &used),
-                     NETSTRING_OK);
+    assert_int_equal(netstring_parse(two, sizeof(two) - 1, 10, &data, &dlen, &used), NETSTRING_OK);
     assert_int_equal(used, 4);
     off = used;
     assert_int_equal(netstring_parse(two + off, sizeof(two) - 1 - off, 10, &data, &dlen, &used),
@@ -192,8 +189,8 @@ static void test_strerror(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_table),    cmocka_unit_test(test_parse_prefixes),
-        cmocka_unit_test(test_parse_pipelined), cmocka_unit_test(test_format),
+        cmocka_unit_test(test_parse_table),      cmocka_unit_test(test_parse_prefixes),
+        cmocka_unit_test(test_parse_pipelined),  cmocka_unit_test(test_format),
         cmocka_unit_test(test_format_too_small), cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_strerror),
     };

@@ -117,9 +117,9 @@ struct err_case {
 static const struct err_case err_cases[] = {
     {"\n", 0, POLICY_ATTR_OK},
     {"a=\n\n", 0, POLICY_ATTR_OK},
-    {"a==b\n\n", 0, POLICY_ATTR_OK},                 /* value "=b" */
-    {"a=b c\td\r\n\n", 0, POLICY_ATTR_OK},          /* CR, spaces, tabs are value octets */
-    {"a=\xff\xfe\n\n", 0, POLICY_ATTR_OK},          /* any octet */
+    {"a==b\n\n", 0, POLICY_ATTR_OK},       /* value "=b" */
+    {"a=b c\td\r\n\n", 0, POLICY_ATTR_OK}, /* CR, spaces, tabs are value octets */
+    {"a=\xff\xfe\n\n", 0, POLICY_ATTR_OK}, /* any octet */
     {"", 0, POLICY_ATTR_INCOMPLETE},
     {"request", 0, POLICY_ATTR_INCOMPLETE},
     {"request=smtpd", 0, POLICY_ATTR_INCOMPLETE},
@@ -128,14 +128,14 @@ static const struct err_case err_cases[] = {
     {"=", 0, POLICY_ATTR_ERR_FORMAT},
     {"novalue\n\n", 0, POLICY_ATTR_ERR_FORMAT},
     {"Request=x\n\n", 0, POLICY_ATTR_ERR_FORMAT},
-    {"R", 0, POLICY_ATTR_ERR_FORMAT},                /* proven bad before the line ends */
+    {"R", 0, POLICY_ATTR_ERR_FORMAT}, /* proven bad before the line ends */
     {"name1=x\n\n", 0, POLICY_ATTR_ERR_FORMAT},
     {"na-me=x\n\n", 0, POLICY_ATTR_ERR_FORMAT},
     {" a=x\n\n", 0, POLICY_ATTR_ERR_FORMAT},
-    {"\r\n", 0, POLICY_ATTR_ERR_FORMAT},             /* CRLF empty line is not one */
+    {"\r\n", 0, POLICY_ATTR_ERR_FORMAT}, /* CRLF empty line is not one */
     {"a=x\r\n\r\n", 0, POLICY_ATTR_ERR_FORMAT},
     {"a=b\0c\n\n", 7, POLICY_ATTR_ERR_FORMAT},
-    {"a=b\0", 4, POLICY_ATTR_ERR_FORMAT},             /* NUL seen before the LF */
+    {"a=b\0", 4, POLICY_ATTR_ERR_FORMAT}, /* NUL seen before the LF */
     {"a\0=b\n\n", 6, POLICY_ATTR_ERR_FORMAT},
     {"\0", 1, POLICY_ATTR_ERR_FORMAT},
     {"GET / HTTP/1.0\r\n\r\n", 0, POLICY_ATTR_ERR_FORMAT},

@@ -472,8 +472,8 @@ static void test_policy_healthy(void **state)
 
 static void test_policy_other_states(void **state)
 {
-    static const char *const states[] = {"CONNECT", "EHLO", "HELO", "MAIL", "VRFY", "ETRN",
-                                         "BDAT", ""};
+    static const char *const states[] = {"CONNECT", "EHLO", "HELO", "MAIL",
+                                         "VRFY",    "ETRN", "BDAT", ""};
     struct policy_table *t = policy_table_new();
     size_t i, before;
 
@@ -638,8 +638,7 @@ static void test_policy_domain_limit(void **state)
         snprintf(rcpt, sizeof(rcpt), "u@d%d.tailspin.example", i);
         policy(t, "RCPT", "wide", rcpt, "0", 1);
     }
-    assert_string_equal(policy(t, "DATA", "wide", "", "1000", 2),
-                        "action=FILTER smtp-ipv4:\n\n");
+    assert_string_equal(policy(t, "DATA", "wide", "", "1000", 2), "action=FILTER smtp-ipv4:\n\n");
     policy(t, "RCPT", "wide", "u@d1000.tailspin.example", "0", 3);
     assert_string_equal(policy(t, "END-OF-MESSAGE", "wide", "", "1001", 4), DUNNO);
     policy_table_free(t);

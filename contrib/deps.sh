@@ -1,0 +1,15 @@
+# Debian 12 packages, sourced by contrib/try.sh and tests/suite.sh.
+# BUILD_DEPS builds mxdetour; TEST_DEPS runs its test suite.
+BUILD_DEPS="build-essential autoconf automake pkg-config libyaml-dev libc-ares-dev
+ libmilter-dev libidn2-dev"
+TEST_DEPS="libcmocka-dev clang cppcheck clang-format miltertest python3 python3-dnslib
+ postfix postfix-lmdb iproute2 mandoc"
+
+mxd_apt_install() {
+    export DEBIAN_FRONTEND=noninteractive
+    # Postfix asks nothing when debconf already knows the answer.
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    apt-get update -q >/dev/null || return 1
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends "$@" >/dev/null || return 1
+}

@@ -1,0 +1,40 @@
+#!/bin/bash
+# The whole test suite: installs the Debian packages the build and the tests
+# need, builds with -Werror, runs `make check` (unit, fuzz, DNS, daemon,
+# milter, end-to-end and lint layers) and prints the automake totals as its
+# last line: "N passed, N failed, N skipped".  Run as root from the source tree.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. contrib/deps.sh
+if ! mxd_apt_install $BUILD_DEPS $TEST_DEPS; then
+    echo "suite: apt-get install failed" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+[ -x tests/e2e/deps.sh ] && { bash tests/e2e/deps.sh || echo "suite: e2e deps failed" >&2; }
+build() {
+    ./autogen.sh >/dev/null 2>&1 && ./configure -q --enable-werror && make -s -j2
+}
+if ! build >build.log 2>&1; then
+    tail -40 build.log
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+make -j2 check >check.log 2>&1
+status=$?
+grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS|XFAIL):' check.log
+for log in $(grep -lE '^:test-result: (FAIL|ERROR)' $(find tests -name '*.trs') 2>/dev/null); do
+    echo "---- ${log%.trs}.log"
+    tail -30 "${log%.trs}.log"
+done
+count() { sed -n "s/^# $1: *//p" test-suite.log | head -1; }
+pass=$(count PASS); fail=$(count FAIL); err=$(count ERROR); xpass=$(count XPASS); skip=$(count SKIP)
+failed=$(( ${fail:-0} + ${err:-0} + ${xpass:-0} ))
+if [ -z "$pass" ]; then
+    tail -40 check.log
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+[ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+echo "${pass} passed, ${failed} failed, ${skip:-0} skipped"
+[ "$failed" -eq 0 ]
