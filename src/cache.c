@@ -11,6 +11,9 @@
 #include <time.h>
 
 #define SKIP_RETRY_MS 60000
+/* A flood of made-up domains must not eat the memory: past this many
+ * entries, unknown domains are answered "unknown" without being stored. */
+#define CACHE_MAX_ENTRIES 2000000
 
 struct entry {
     struct entry *next;
@@ -115,6 +118,12 @@ int cache_lookup(const char *domain, uint64_t recheck_ms, uint64_t now, struct c
     *want_probe = 0;
     pthread_mutex_lock(&lock);
     e = find(domain, h);
+    if (!e && nentries >= CACHE_MAX_ENTRIES) {
+        pthread_mutex_unlock(&lock);
+        if (r)
+            memset(r, 0, sizeof(*r));
+        return 0;
+    }
     if (!e)
         e = insert(domain, h);
     if (!e->probing && (!e->have || now - e->made_ms >= recheck_ms) &&

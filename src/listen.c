@@ -423,7 +423,11 @@ void listen_close_all(void)
     nlisteners = 0;
 }
 
-unsigned listen_active(void)
+unsigned listen_busy(void)
 {
-    return nactive;
+    unsigned n = 0;
+    for (int fd = 0; fd < nconns_cap; fd++)
+        if (conns[fd] && (conns[fd]->inlen || conns[fd]->outlen))
+            n++;
+    return n;
 }

@@ -23,6 +23,7 @@ int listen_open(struct loop *l, enum listen_proto proto, const char *spec, mode_
                 const char *group);
 /* Closes every listener (not the connections in flight) and removes the unix socket files. */
 void listen_close_all(void);
-/* Connections open now, for the SIGTERM drain. */
-unsigned listen_active(void);
+/* Connections with a request or an answer under way, for the SIGTERM drain:
+ * idle connections (Postfix keeps them open) do not hold the exit up. */
+unsigned listen_busy(void);
 #endif

@@ -187,7 +187,7 @@ int main(int argc, char **argv)
     if (milter_on)
         milter_stop();
     uint64_t until = util_now_ms() + DRAIN_MS;
-    while (listen_active() > 0 && util_now_ms() < until)
+    while (listen_busy() > 0 && util_now_ms() < until)
         loop_once(loop, 100);
     core_stop();
     log_notice("stopped");
