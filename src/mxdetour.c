@@ -23,14 +23,17 @@
 #define EXIT_USAGE 2
 
 static const char *conf_path;
+static const char *socket_spec; /* -s: control socket, config not read */
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: mxdetour [-c FILE] probe [--json] [--resolver IP[:PORT]]... "
-                    "[--external IP[:PORT]]...\n"
-                    "                  [--timeout DUR] [--tries N] [--file FILE] DOMAIN...\n"
-                    "       mxdetour [-c FILE] check-config\n"
-                    "       mxdetour [-c FILE] status | lookup DOMAIN | flush [DOMAIN] | export\n");
+    fprintf(stderr,
+            "usage: mxdetour [-c FILE] probe [--json] [--resolver IP[:PORT]]... "
+            "[--external IP[:PORT]]...\n"
+            "                  [--timeout DUR] [--tries N] [--file FILE] DOMAIN...\n"
+            "       mxdetour [-c FILE] check-config\n"
+            "       mxdetour [-c FILE | -s unix:PATH] status | lookup DOMAIN | flush [DOMAIN] | "
+            "export\n");
 }
 
 /* Loads the config; without -c a missing default file means built-in defaults. */
@@ -322,11 +325,18 @@ static int cmd_check(int argc, char **argv)
 
 static int ask(const char *request)
 {
-    struct conf *c = load(1);
+    struct conf *c;
     char *answer;
 
-    if (!c)
+    if (socket_spec) {
+        c = conf_defaults();
+        free(c->listen_control);
+        c->listen_control = xstrdup(socket_spec);
+    } else if (!(c = load(1))) {
+        fprintf(stderr, "mxdetour: the config does not load; name the control socket with -s "
+                        "unix:PATH to reach the daemon anyway\n");
         return EX_CONFIG;
+    }
     if (!c->listen_control[0]) {
         fprintf(stderr, "mxdetour: listen.control is off in %s\n", c->path);
         conf_unref(c);
@@ -400,6 +410,9 @@ int main(int argc, char **argv)
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
             conf_path = argv[i + 1];
+            i += 2;
+        } else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc) {
+            socket_spec = argv[i + 1];
             i += 2;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage();

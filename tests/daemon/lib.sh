@@ -27,6 +27,9 @@
 #
 # Everything started here is stopped by PID on exit; the temp dir is removed
 # unless KEEP_TMP=1.  Every wait is a bounded poll.
+#
+# The variables set here (routes, *_OUT, *_RC) are read by the sourcing test:
+# shellcheck disable=SC2034
 
 set -u
 
@@ -91,7 +94,9 @@ POLICY_SOCK="$TMPD/policy.sock"
 CONTROL_SOCK="$TMPD/control.sock"
 STATE="$TMPD/verdicts"
 PFDIR="$TMPD/postfix" # a config directory for postmap -c: no system main.cf needed
-mkdir "$PFDIR" && printf 'compatibility_level = 3.6\n' >"$PFDIR/main.cf" || fail "cannot write $PFDIR"
+if ! mkdir "$PFDIR" || ! printf 'compatibility_level = 3.6\n' >"$PFDIR/main.cf"; then
+    fail "cannot write $PFDIR"
+fi
 
 d_kill() { # PID
     [ -n "$1" ] || return 0
@@ -109,7 +114,7 @@ d_cleanup() {
     fi
 }
 trap d_cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 # Waits (bounded: N tries of 50 ms) until the command succeeds.
 poll() { # N CMD...

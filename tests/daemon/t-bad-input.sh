@@ -73,6 +73,9 @@ R=$("$PY" "$CLIENT" idle-then "$SM_SOCK" '37:postfix-transport us' postfix-trans
 expect_eq "$R" "OK $LISTED_ROUTE" "answer while another client sits on half a request"
 R=$("$PY" "$CLIENT" many "$SM_SOCK" 200 postfix-transport user@listed.test 2>&1)
 expect_eq "$R" "OK $LISTED_ROUTE" "answer with 200 idle connections open"
+# Half a request that never ends is dropped (listen.c: 10 s for one request).
+R=$("$PY" "$CLIENT" raw "$SM_SOCK" '37:postfix-transport us' 15 2>&1)
+expect_eq "$(printf '%s\n' "$R" | tail -n 1)" closed "half a request, then silence: closed within 15 s"
 "$PY" "$CLIENT" raw-drop "$SM_SOCK" '37:postfix-transport us' || fail "raw-drop client failed"
 alive "a client that disconnected mid-request"
 "$PY" "$CLIENT" raw-drop "$SM_SOCK" '' || fail "raw-drop client failed"

@@ -58,6 +58,13 @@ action=DUNNO
 action=DUNNO
 action=FILTER $BROKEN_ROUTE" "interleaved instances"
 
+# Two requests in one write (RCPT, END-OF-MESSAGE): both answered, in order.
+req='request=smtpd_access_policy\nprotocol_state=RCPT\ninstance=w\nrecipient=bob@listed.test\n\n'
+req="${req}request=smtpd_access_policy\\nprotocol_state=END-OF-MESSAGE\\ninstance=w\\nrecipient_count=1\\n\\n"
+R=$("$PY" "$CLIENT" raw "$POLICY_SOCK" "$req" 1)
+expect_eq "$(printf '%s\n' "$R" | head -n 1)" \
+    "answer=b'action=DUNNO\\n\\naction=FILTER $LISTED_ROUTE\\n\\n'" "two policy requests in one write"
+
 # Other protocol states never decide anything.
 policy "CONNECT,c,,0" "MAIL,c,,0" "VRFY,c,bob@listed.test,0"
 expect_eq "$P_OUT" "action=DUNNO

@@ -51,6 +51,11 @@ NOTFOUND
 OK $BROKEN_ROUTE
 OK $LISTED_ROUTE" "pipelined postfix-transport answers"
 
+# Two requests in one write: both answered, in order.
+R=$("$PY" "$CLIENT" raw "$SM_SOCK" '31:postfix-transport u@listed.test,19:postfix-transport *,' 1)
+expect_eq "$(printf '%s\n' "$R" | head -n 1)" "answer=b'25:OK $LISTED_ROUTE,9:NOTFOUND ,'" \
+    "two requests in one write"
+
 # Sendmail mailertable: host keys, then parent keys with a leading dot.
 sm sendmail-mailertable listed.test mx.listed.test .listed.test .test . broken.test healthy.test
 expect_eq "$SM_OUT" "OK esmtp:[203.0.113.25]
