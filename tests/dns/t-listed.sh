@@ -26,6 +26,7 @@ probe --resolver "$srv" --timeout 500ms --tries 1 listed.test plain.test sub.wil
 expect_rc 0
 expect listed.test verdict = listed
 expect listed.test route = "smtp:[127.0.0.98]:25"
+expect listed.test evidence "~" "listed at .*mxdetour.yaml:[0-9]+: drops AAAA"
 expect plain.test verdict = listed
 expect plain.test route = "smtp:[127.0.0.99]:25"
 expect sub.wild.test verdict = listed
