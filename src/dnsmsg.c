@@ -69,7 +69,10 @@ static unsigned u16(const unsigned char *p)
 static enum dns_outcome keep(const unsigned char *buf, size_t len, size_t rd, unsigned rdlen,
                              int qtype, struct dnsmsg *m)
 {
-    struct dnsmsg_rr *rr = &m->rr[m->nrr < DNSMSG_MAX_RR ? m->nrr : DNSMSG_MAX_RR - 1];
+    struct dnsmsg_rr *rr = &m->rr[m->nrr];
+
+    if (m->nrr == DNSMSG_MAX_RR)
+        return DNS_ANSWER; /* more than we examine: ignored, as the header says */
 
     if (qtype == DNSMSG_T_A || qtype == DNSMSG_T_AAAA) {
         unsigned want = qtype == DNSMSG_T_A ? 4 : 16;
@@ -86,8 +89,7 @@ static enum dns_outcome keep(const unsigned char *buf, size_t len, size_t rd, un
     } else {
         rr->data[0] = '\0';
     }
-    if (m->nrr < DNSMSG_MAX_RR)
-        m->nrr++;
+    m->nrr++;
     return DNS_ANSWER;
 }
 

@@ -5,6 +5,8 @@
  *    and without a smart host there is no route: mail flows as it would.
  *  - mx-error can only go to the smart host: there is no address to pin,
  *    and an IPv4-only transport would still need the MX lookup.
+ *  - local-dns-down with pin-external and no external addresses falls back
+ *    to the smart host too.
  *  - healthy, nxdomain, null-mx and unknown never get a route.
  */
 #include "route.h"
@@ -27,6 +29,7 @@ static int pin(const char *transport, const char *addrs, char *out, size_t size)
     if (!addrs || !addrs[0])
         return 0;
     pos = (size_t)snprintf(out, size, "%s:", transport);
+    size_t empty = pos;
     while (*p && pos < size) {
         size_t n = strcspn(p, " ");
         const char *sep = p == addrs ? "" : ", ";
@@ -40,6 +43,11 @@ static int pin(const char *transport, const char *addrs, char *out, size_t size)
         p += n;
         while (*p == ' ')
             p++;
+    }
+    if (pos == empty) {
+        /* "smtp:" alone would mean "the domain's own MX": the broken path. */
+        out[0] = '\0';
+        return 0;
     }
     return 1;
 }
@@ -84,8 +92,9 @@ int route_build(const struct conf *c, const struct conf_domain *listed,
     } else if (v == VERDICT_LOCAL_DNS_DOWN) {
         if (c->on_local_dns_down == LDD_SMARTHOST)
             r = smarthost(c->transport, c->smarthost, out, size);
-        else if (c->on_local_dns_down == LDD_PIN_EXTERNAL && vi->pinnable)
-            r = pin(c->transport, vi->pin, out, size);
+        else if (c->on_local_dns_down == LDD_PIN_EXTERNAL)
+            r = (vi->pinnable && pin(c->transport, vi->pin, out, size)) ||
+                smarthost(c->transport, c->smarthost, out, size);
     }
     if (!r)
         out[0] = '\0';

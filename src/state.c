@@ -107,6 +107,14 @@ long state_load(const char *path, unsigned recheck_ms)
         size_t len = strlen(line);
         lineno++;
         memset(&vi, 0, sizeof(vi));
+        if (len && line[len - 1] != '\n' && !feof(fp)) {
+            /* Too long to be ours: skip the rest of it, count it once. */
+            int ch;
+            while ((ch = fgetc(fp)) != EOF && ch != '\n')
+                ;
+            bad++;
+            continue;
+        }
         if (len == 0 || line[len - 1] != '\n' || (line[len - 1] = '\0', split(line, f, 8) < 0) ||
             dname_normalize(f[0], dom, sizeof(dom)) || verdict_from_name(f[1], &vi.verdict) < 0 ||
             vi.verdict == VERDICT_UNKNOWN) {

@@ -66,6 +66,13 @@ static int outcome_ok(enum dns_outcome o)
     return o == DNS_ANSWER || o == DNS_NODATA;
 }
 
+/* What a remote server did wrong to an AAAA query.  DNS_FAILED (our own
+ * socket or a cancelled query) and NXDOMAIN are not the domain's fault. */
+static int aaaa_broken(enum dns_outcome o)
+{
+    return o != DNS_PENDING && o != DNS_FAILED && o != DNS_NXDOMAIN && !outcome_ok(o);
+}
+
 static void fmt_duration(char *buf, size_t size, unsigned ms)
 {
     if (ms % 1000 == 0)
@@ -145,7 +152,7 @@ enum verdict verdict_of(const struct probe_result *r, struct verdict_info *out)
             for (unsigned k = 0; k < h->naddr; k++)
                 add_pin(out, h->addr[k]);
         }
-        if (!bad && !outcome_ok(h->aaaa.outcome) && h->aaaa.outcome != DNS_NXDOMAIN)
+        if (!bad && aaaa_broken(h->aaaa.outcome))
             bad = h;
     }
     if (bad) {

@@ -39,7 +39,11 @@ struct rrow {
     const char *want; /* "" = no route */
 };
 
-#define NL {0, ROUTE_NONE, NULL, NULL}
+/* Not listed; listed with its route, smart host and transport. */
+/* clang-format off */
+#define NL         {0, ROUTE_NONE, NULL, NULL}
+#define L(r, s, t) {1, r, s, t}
+/* clang-format on */
 
 static const struct rrow rows[] = {
     /* aaaa-ignored / aaaa-error: on_broken decides. */
@@ -53,8 +57,8 @@ static const struct rrow rows[] = {
     {"pin-mx three addresses", ROUTE_PIN_MX, LDD_NONE, "", "smtp-ipv4", NL, 1, VERDICT_AAAA_ERROR,
      1, "192.0.2.1 192.0.2.10 198.51.100.7",
      "smtp-ipv4:[192.0.2.1]:25, [192.0.2.10]:25, [198.51.100.7]:25"},
-    {"ignored transport", ROUTE_TRANSPORT, LDD_NONE, SH, NULL, NL, 1, VERDICT_AAAA_IGNORED, 1,
-     PIN2, "smtp:"},
+    {"ignored transport", ROUTE_TRANSPORT, LDD_NONE, SH, NULL, NL, 1, VERDICT_AAAA_IGNORED, 1, PIN2,
+     "smtp:"},
     {"error transport smtp-ipv4", ROUTE_TRANSPORT, LDD_NONE, SH, "smtp-ipv4", NL, 1,
      VERDICT_AAAA_ERROR, 0, "", "smtp-ipv4:"},
     {"ignored none", ROUTE_NONE, LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_AAAA_IGNORED, 1, PIN2, ""},
@@ -93,6 +97,8 @@ static const struct rrow rows[] = {
      PIN2, ROUTE2},
     {"ldd pin-external not pinnable", ROUTE_PIN_MX, LDD_PIN_EXTERNAL, "", NULL, NL, 1,
      VERDICT_LOCAL_DNS_DOWN, 0, "", ""},
+    {"ldd pin-external not pinnable falls back to the smart host", ROUTE_PIN_MX, LDD_PIN_EXTERNAL,
+     SH, NULL, NL, 1, VERDICT_LOCAL_DNS_DOWN, 0, "", "smtp:" SH},
     /* Verdicts that never get a route. */
     {"healthy", ROUTE_PIN_MX, LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_HEALTHY, 1, PIN2, ""},
     {"healthy smarthost", ROUTE_SMARTHOST, LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_HEALTHY, 1, PIN2,
@@ -107,35 +113,35 @@ static const struct rrow rows[] = {
      VERDICT_LISTED, 0, "", ""},
     /* Listed entries: their own route, smart host and transport win. */
     {"listed smarthost, own", ROUTE_NONE, LDD_NONE, SH, NULL,
-     {1, ROUTE_SMARTHOST, "[198.51.100.25]:587", NULL}, 0, VERDICT_UNKNOWN, 0, "",
+     L(ROUTE_SMARTHOST, "[198.51.100.25]:587", NULL), 0, VERDICT_UNKNOWN, 0, "",
      "smtp:[198.51.100.25]:587"},
     {"listed smarthost, default", ROUTE_NONE, LDD_NONE, SH, "smtp-ipv4",
-     {1, ROUTE_SMARTHOST, NULL, NULL}, 0, VERDICT_UNKNOWN, 0, "", "smtp-ipv4:" SH},
+     L(ROUTE_SMARTHOST, NULL, NULL), 0, VERDICT_UNKNOWN, 0, "", "smtp-ipv4:" SH},
     {"listed smarthost, own transport", ROUTE_NONE, LDD_NONE, SH, NULL,
-     {1, ROUTE_SMARTHOST, NULL, "relay"}, 1, VERDICT_HEALTHY, 1, PIN2, "relay:" SH},
+     L(ROUTE_SMARTHOST, NULL, "relay"), 1, VERDICT_HEALTHY, 1, PIN2, "relay:" SH},
     {"listed smarthost, none configured", ROUTE_PIN_MX, LDD_NONE, "", NULL,
-     {1, ROUTE_SMARTHOST, NULL, NULL}, 0, VERDICT_UNKNOWN, 0, "", ""},
+     L(ROUTE_SMARTHOST, NULL, NULL), 0, VERDICT_UNKNOWN, 0, "", ""},
     {"listed transport, not probed", ROUTE_NONE, LDD_NONE, SH, NULL,
-     {1, ROUTE_TRANSPORT, NULL, "smtp-ipv4"}, 0, VERDICT_UNKNOWN, 0, "", "smtp-ipv4:"},
+     L(ROUTE_TRANSPORT, NULL, "smtp-ipv4"), 0, VERDICT_UNKNOWN, 0, "", "smtp-ipv4:"},
     {"listed transport, healthy", ROUTE_NONE, LDD_NONE, SH, NULL,
-     {1, ROUTE_TRANSPORT, NULL, "smtp-ipv4"}, 1, VERDICT_HEALTHY, 1, PIN2, "smtp-ipv4:"},
+     L(ROUTE_TRANSPORT, NULL, "smtp-ipv4"), 1, VERDICT_HEALTHY, 1, PIN2, "smtp-ipv4:"},
     {"listed transport, mx-error: smarthost", ROUTE_NONE, LDD_NONE, SH, NULL,
-     {1, ROUTE_TRANSPORT, NULL, "smtp-ipv4"}, 1, VERDICT_MX_ERROR, 0, "", "smtp-ipv4:" SH},
+     L(ROUTE_TRANSPORT, NULL, "smtp-ipv4"), 1, VERDICT_MX_ERROR, 0, "", "smtp-ipv4:" SH},
     {"listed transport, mx-error, own smarthost", ROUTE_NONE, LDD_NONE, SH, NULL,
-     {1, ROUTE_TRANSPORT, "[198.51.100.25]", "smtp-ipv4"}, 1, VERDICT_MX_ERROR, 0, "",
+     L(ROUTE_TRANSPORT, "[198.51.100.25]", "smtp-ipv4"), 1, VERDICT_MX_ERROR, 0, "",
      "smtp-ipv4:[198.51.100.25]"},
     {"listed pin-mx, not probed: smarthost", ROUTE_NONE, LDD_NONE, SH, NULL,
-     {1, ROUTE_PIN_MX, NULL, NULL}, 0, VERDICT_UNKNOWN, 0, "", "smtp:" SH},
+     L(ROUTE_PIN_MX, NULL, NULL), 0, VERDICT_UNKNOWN, 0, "", "smtp:" SH},
     {"listed pin-mx, not probed, own smarthost", ROUTE_NONE, LDD_NONE, SH, NULL,
-     {1, ROUTE_PIN_MX, "[198.51.100.25]:25", NULL}, 0, VERDICT_UNKNOWN, 0, "",
+     L(ROUTE_PIN_MX, "[198.51.100.25]:25", NULL), 0, VERDICT_UNKNOWN, 0, "",
      "smtp:[198.51.100.25]:25"},
     {"listed pin-mx, not probed, no smarthost", ROUTE_NONE, LDD_NONE, "", NULL,
-     {1, ROUTE_PIN_MX, NULL, NULL}, 0, VERDICT_UNKNOWN, 0, "", ""},
-    {"listed pin-mx, probed", ROUTE_NONE, LDD_NONE, SH, NULL, {1, ROUTE_PIN_MX, NULL, "smtp-ipv4"},
-     1, VERDICT_HEALTHY, 1, PIN2, "smtp-ipv4:[192.0.2.10]:25, [192.0.2.20]:25"},
-    {"listed pin-mx, not pinnable", ROUTE_NONE, LDD_NONE, SH, NULL, {1, ROUTE_PIN_MX, NULL, NULL},
-     1, VERDICT_AAAA_IGNORED, 0, "", "smtp:" SH},
-    {"listed none", ROUTE_PIN_MX, LDD_SMARTHOST, SH, NULL, {1, ROUTE_NONE, NULL, NULL}, 1,
+     L(ROUTE_PIN_MX, NULL, NULL), 0, VERDICT_UNKNOWN, 0, "", ""},
+    {"listed pin-mx, probed", ROUTE_NONE, LDD_NONE, SH, NULL, L(ROUTE_PIN_MX, NULL, "smtp-ipv4"), 1,
+     VERDICT_HEALTHY, 1, PIN2, "smtp-ipv4:[192.0.2.10]:25, [192.0.2.20]:25"},
+    {"listed pin-mx, not pinnable", ROUTE_NONE, LDD_NONE, SH, NULL, L(ROUTE_PIN_MX, NULL, NULL), 1,
+     VERDICT_AAAA_IGNORED, 0, "", "smtp:" SH},
+    {"listed none", ROUTE_PIN_MX, LDD_SMARTHOST, SH, NULL, L(ROUTE_NONE, NULL, NULL), 1,
      VERDICT_AAAA_IGNORED, 1, PIN2, ""},
 };
 
@@ -176,8 +182,8 @@ static void test_route_table(void **state)
 
             fill(r, modes[m], &c, &d, &vi);
             memset(out, 'x', sizeof(out));
-            rc = route_build(&c, r->listed.on ? &d : NULL, r->probed ? &vi : NULL, out,
-                             sizeof(out));
+            rc =
+                route_build(&c, r->listed.on ? &d : NULL, r->probed ? &vi : NULL, out, sizeof(out));
             if (strcmp(out, r->want) != 0 || rc != (r->want[0] != '\0')) {
                 print_error("%s (mode %s): got %d \"%s\", want %d \"%s\"\n", r->what,
                             m ? "tag" : "rewrite", rc, out, r->want[0] != '\0', r->want);

@@ -101,8 +101,8 @@ static int compare(const char *what, const struct verdict_info *vi, const struct
         bad = 1;
     }
     if (vi->pinnable != w->pinnable || vi->confirmed != w->confirmed) {
-        print_error("%s: pinnable %d confirmed %d, want %d %d\n", what, vi->pinnable,
-                    vi->confirmed, w->pinnable, w->confirmed);
+        print_error("%s: pinnable %d confirmed %d, want %d %d\n", what, vi->pinnable, vi->confirmed,
+                    w->pinnable, w->confirmed);
         bad = 1;
     }
     if (vi->slow_ms != w->slow_ms) {
@@ -112,145 +112,140 @@ static int compare(const char *what, const struct verdict_info *vi, const struct
     return bad;
 }
 
+/* A struct initializer: one MX host, a list of them, a probe. */
+/* clang-format off */
+#define H(...)  {__VA_ARGS__}
+#define HL(...) {__VA_ARGS__}
+#define P(...)  {__VA_ARGS__}
+/* clang-format on */
 #define MX1   "mx1.example.test"
 #define MX2   "mx2.example.test"
 #define MX3   "mx3.example.test"
 #define A1    "192.0.2.10"
 #define A2    "192.0.2.20"
-#define OK1   {MX1, DNS_ANSWER, DNS_NODATA, A1, 0, 0}
+#define OK1   H(MX1, DNS_ANSWER, DNS_NODATA, A1, 0, 0)
 #define AAAA1 "AAAA " MX1 " "
 
 static const struct vrow rows[] = {
     /* Rule 1: the MX query decides first. */
     {"nxdomain",
-     {DNS_NXDOMAIN, 0, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_NXDOMAIN, 0, 0, NULL, 0, 0, HL(H(NULL))},
      {VERDICT_NXDOMAIN, 0, 0, 0, NULL, "MX example.test NXDOMAIN @" SERVER, NULL}},
     {"mx timeout",
-     {DNS_TIMEOUT, 0, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_TIMEOUT, 0, 0, NULL, 0, 0, HL(H(NULL))},
      {VERDICT_MX_ERROR, 0, 0, 0, NULL, "MX example.test timeout 2x2s @" SERVER, NULL}},
     {"mx timeout 3x1500ms",
-     {DNS_TIMEOUT, 0, 0, "127.0.0.1:5300", 1500, 3, {{NULL}}},
+     {DNS_TIMEOUT, 0, 0, "127.0.0.1:5300", 1500, 3, HL(H(NULL))},
      {VERDICT_MX_ERROR, 0, 0, 0, NULL, "MX example.test timeout 3x1500ms @127.0.0.1:5300", NULL}},
     {"mx servfail",
-     {DNS_SERVFAIL, 0, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_SERVFAIL, 0, 0, NULL, 0, 0, HL(H(NULL))},
      {VERDICT_MX_ERROR, 0, 0, 0, NULL, "MX example.test SERVFAIL @" SERVER, NULL}},
     {"mx formerr",
-     {DNS_FORMERR, 0, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_FORMERR, 0, 0, NULL, 0, 0, HL(H(NULL))},
      {VERDICT_MX_ERROR, 0, 0, 0, NULL, "MX example.test FORMERR @" SERVER, NULL}},
     {"mx notimp",
-     {DNS_NOTIMP, 0, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_NOTIMP, 0, 0, NULL, 0, 0, HL(H(NULL))},
      {VERDICT_MX_ERROR, 0, 0, 0, NULL, "MX example.test NOTIMP @" SERVER, NULL}},
     {"mx refused",
-     {DNS_REFUSED, 0, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_REFUSED, 0, 0, NULL, 0, 0, HL(H(NULL))},
      {VERDICT_MX_ERROR, 0, 0, 0, NULL, "MX example.test REFUSED @" SERVER, NULL}},
     {"mx malformed",
-     {DNS_MALFORMED, 0, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_MALFORMED, 0, 0, NULL, 0, 0, HL(H(NULL))},
      {VERDICT_MX_ERROR, 0, 0, 0, NULL, "MX example.test malformed @" SERVER, NULL}},
     {"mx wrong-type",
-     {DNS_WRONGTYPE, 0, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_WRONGTYPE, 0, 0, NULL, 0, 0, HL(H(NULL))},
      {VERDICT_MX_ERROR, 0, 0, 0, NULL, "MX example.test wrong-type @" SERVER, NULL}},
     {"mx bad-rdata",
-     {DNS_BADRDATA, 0, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_BADRDATA, 0, 0, NULL, 0, 0, HL(H(NULL))},
      {VERDICT_MX_ERROR, 0, 0, 0, NULL, "MX example.test bad-rdata @" SERVER, NULL}},
     {"mx failed",
-     {DNS_FAILED, 0, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_FAILED, 0, 0, NULL, 0, 0, HL(H(NULL))},
      {VERDICT_MX_ERROR, 0, 0, 0, NULL, "MX example.test failed @" SERVER, NULL}},
     {"mx servfail, server unknown",
-     {DNS_SERVFAIL, 0, 0, "", 0, 0, {{NULL}}},
+     {DNS_SERVFAIL, 0, 0, "", 0, 0, HL(H(NULL))},
      {VERDICT_MX_ERROR, 0, 0, 0, NULL, "MX example.test SERVFAIL @?", NULL}},
     {"null mx",
-     {DNS_ANSWER, 1, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_ANSWER, 1, 0, NULL, 0, 0, HL(H(NULL))},
      {VERDICT_NULL_MX, 0, 0, 0, NULL, "MX example.test null MX (RFC 7505) @" SERVER, NULL}},
     /* Healthy probes. */
     {"implicit mx",
-     {DNS_NODATA, 0, 1, NULL, 0, 0, {{"example.test", DNS_ANSWER, DNS_NODATA, A1, 0, 0}}},
+     {DNS_NODATA, 0, 1, NULL, 0, 0, HL(H("example.test", DNS_ANSWER, DNS_NODATA, A1, 0, 0))},
      {VERDICT_HEALTHY, 1, 0, 3, NULL, "1 MX host answered, slowest 3ms", A1}},
     {"healthy, AAAA nodata",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {OK1}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(OK1)},
      {VERDICT_HEALTHY, 1, 0, 3, NULL, "1 MX host answered, slowest 3ms", A1}},
     {"healthy, AAAA answer",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_ANSWER, DNS_ANSWER, A1, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_ANSWER, A1, 0, 0))},
      {VERDICT_HEALTHY, 1, 0, 3, NULL, "1 MX host answered, slowest 3ms", A1}},
     {"healthy, slow AAAA",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {OK1, {MX2, DNS_ANSWER, DNS_NODATA, A2, 0, 1500}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(OK1, H(MX2, DNS_ANSWER, DNS_NODATA, A2, 0, 1500))},
      {VERDICT_HEALTHY, 1, 0, 1500, NULL, "2 MX hosts answered, slowest 1500ms", A1 " " A2}},
     {"healthy, AAAA nxdomain is no failure",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_ANSWER, DNS_NXDOMAIN, A1, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_NXDOMAIN, A1, 0, 0))},
+     {VERDICT_HEALTHY, 1, 0, 3, NULL, "1 MX host answered, slowest 3ms", A1}},
+    {"healthy, AAAA failed locally (our socket) is no failure of the domain",
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_FAILED, A1, 0, 0))},
      {VERDICT_HEALTHY, 1, 0, 3, NULL, "1 MX host answered, slowest 3ms", A1}},
     {"A failure alone makes no verdict",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_TIMEOUT, DNS_ANSWER, NULL, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_TIMEOUT, DNS_ANSWER, NULL, 0, 0))},
      {VERDICT_HEALTHY, 0, 0, 3, NULL, "1 MX host answered, slowest 3ms", NULL}},
     /* Rule 2: AAAA failures. */
     {"aaaa-ignored",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_ANSWER, DNS_TIMEOUT, A1, 0, 4000}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_TIMEOUT, A1, 0, 4000))},
      {VERDICT_AAAA_IGNORED, 1, 0, 0, MX1, "AAAA mx1.example.test timeout 2x2s @192.0.2.53", A1}},
     {"aaaa servfail",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_ANSWER, DNS_SERVFAIL, A1, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_SERVFAIL, A1, 0, 0))},
      {VERDICT_AAAA_ERROR, 1, 0, 0, MX1, AAAA1 "SERVFAIL @" SERVER, A1}},
     {"aaaa formerr",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_ANSWER, DNS_FORMERR, A1, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_FORMERR, A1, 0, 0))},
      {VERDICT_AAAA_ERROR, 1, 0, 0, MX1, AAAA1 "FORMERR @" SERVER, A1}},
     {"aaaa notimp",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_ANSWER, DNS_NOTIMP, A1, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_NOTIMP, A1, 0, 0))},
      {VERDICT_AAAA_ERROR, 1, 0, 0, MX1, AAAA1 "NOTIMP @" SERVER, A1}},
     {"aaaa refused",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_ANSWER, DNS_REFUSED, A1, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_REFUSED, A1, 0, 0))},
      {VERDICT_AAAA_ERROR, 1, 0, 0, MX1, AAAA1 "REFUSED @" SERVER, A1}},
     {"aaaa malformed",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_ANSWER, DNS_MALFORMED, A1, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_MALFORMED, A1, 0, 0))},
      {VERDICT_AAAA_ERROR, 1, 0, 0, MX1, AAAA1 "malformed @" SERVER, A1}},
     {"aaaa wrong-type",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_ANSWER, DNS_WRONGTYPE, A1, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_WRONGTYPE, A1, 0, 0))},
      {VERDICT_AAAA_ERROR, 1, 0, 0, MX1, AAAA1 "wrong-type @" SERVER, A1}},
     {"aaaa bad-rdata",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_ANSWER, DNS_BADRDATA, A1, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_BADRDATA, A1, 0, 0))},
      {VERDICT_AAAA_ERROR, 1, 0, 0, MX1, AAAA1 "bad-rdata @" SERVER, A1}},
     {"two hosts, second broken",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {OK1, {MX2, DNS_ANSWER, DNS_TIMEOUT, A2, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(OK1, H(MX2, DNS_ANSWER, DNS_TIMEOUT, A2, 0, 0))},
      {VERDICT_AAAA_IGNORED, 1, 0, 0, MX2, "AAAA mx2.example.test timeout 2x2s @" SERVER,
       A1 " " A2}},
     {"two hosts broken, the first names the verdict",
-     {DNS_ANSWER,
-      0,
-      0,
-      NULL,
-      0,
-      0,
-      {{MX1, DNS_ANSWER, DNS_SERVFAIL, A1, 0, 0}, {MX2, DNS_ANSWER, DNS_TIMEOUT, A2, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0,
+      HL(H(MX1, DNS_ANSWER, DNS_SERVFAIL, A1, 0, 0), H(MX2, DNS_ANSWER, DNS_TIMEOUT, A2, 0, 0))},
      {VERDICT_AAAA_ERROR, 1, 0, 0, MX1, AAAA1 "SERVFAIL @" SERVER, A1 " " A2}},
     {"A nodata + AAAA timeout",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_NODATA, DNS_TIMEOUT, NULL, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_NODATA, DNS_TIMEOUT, NULL, 0, 0))},
      {VERDICT_AAAA_IGNORED, 0, 0, 0, MX1, AAAA1 "timeout 2x2s @" SERVER "; A nodata", NULL}},
     {"A servfail + AAAA refused",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_SERVFAIL, DNS_REFUSED, NULL, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_SERVFAIL, DNS_REFUSED, NULL, 0, 0))},
      {VERDICT_AAAA_ERROR, 0, 0, 0, MX1, AAAA1 "REFUSED @" SERVER "; A SERVFAIL", NULL}},
     {"A-less broken host, second host pinnable",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_NODATA, DNS_TIMEOUT, NULL, 0, 0}, {MX2, DNS_ANSWER, DNS_NODATA, A2, 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0,
+      HL(H(MX1, DNS_NODATA, DNS_TIMEOUT, NULL, 0, 0), H(MX2, DNS_ANSWER, DNS_NODATA, A2, 0, 0))},
      {VERDICT_AAAA_IGNORED, 1, 0, 0, MX1, AAAA1 "timeout 2x2s @" SERVER "; A nodata", A2}},
     /* Literal MX targets: Postfix ignores them, so do the rules. */
     {"literal target ignored",
-     {DNS_ANSWER,
-      0,
-      0,
-      NULL,
-      0,
-      0,
-      {{"192.0.2.99", DNS_PENDING, DNS_PENDING, "192.0.2.99", 1, 0}, OK1}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0,
+      HL(H("192.0.2.99", DNS_PENDING, DNS_PENDING, "192.0.2.99", 1, 0), OK1)},
      {VERDICT_HEALTHY, 1, 0, 3, NULL, "2 MX hosts answered, slowest 3ms", A1}},
     {"literal target only",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {{"192.0.2.99", DNS_PENDING, DNS_PENDING, NULL, 1, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H("192.0.2.99", DNS_PENDING, DNS_PENDING, NULL, 1, 0))},
      {VERDICT_HEALTHY, 0, 0, 3, NULL, "1 MX host answered, slowest 3ms", NULL}},
     /* Pin list: preference order, each address once, no prefix confusion. */
     {"pin order and dedup",
-     {DNS_ANSWER,
-      0,
-      0,
-      NULL,
-      0,
-      0,
-      {{MX1, DNS_ANSWER, DNS_NODATA, "192.0.2.1 192.0.2.10", 0, 0},
-       {MX2, DNS_ANSWER, DNS_NODATA, "192.0.2.10 192.0.2.100 192.0.2.1", 0, 0},
-       {MX3, DNS_ANSWER, DNS_TIMEOUT, "192.0.2.2 192.0.2.100", 0, 0}}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0,
+      HL(H(MX1, DNS_ANSWER, DNS_NODATA, "192.0.2.1 192.0.2.10", 0, 0),
+         H(MX2, DNS_ANSWER, DNS_NODATA, "192.0.2.10 192.0.2.100 192.0.2.1", 0, 0),
+         H(MX3, DNS_ANSWER, DNS_TIMEOUT, "192.0.2.2 192.0.2.100", 0, 0))},
      {VERDICT_AAAA_IGNORED, 1, 0, 0, MX3, "AAAA mx3.example.test timeout 2x2s @" SERVER,
       "192.0.2.1 192.0.2.10 192.0.2.100 192.0.2.2"}},
 };
@@ -287,23 +282,24 @@ struct drow {
     struct want want;
 };
 
-#define P_HEALTHY  {DNS_ANSWER, 0, 0, EXT, 0, 0, {{MX1, DNS_ANSWER, DNS_NODATA, "198.51.100.10", 0, 0}}}
-#define P_IGNORED  {DNS_ANSWER, 0, 0, NULL, 0, 0, {{MX1, DNS_ANSWER, DNS_TIMEOUT, A1, 0, 0}}}
-#define P_MXTIME   {DNS_TIMEOUT, 0, 0, NULL, 0, 0, {{NULL}}}
+#define P_HEALTHY                                                                                  \
+    P(DNS_ANSWER, 0, 0, EXT, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_NODATA, "198.51.100.10", 0, 0)))
+#define P_IGNORED  P(DNS_ANSWER, 0, 0, NULL, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_TIMEOUT, A1, 0, 0)))
+#define P_MXTIME   P(DNS_TIMEOUT, 0, 0, NULL, 0, 0, HL(H(NULL)))
 #define EV_IGNORED AAAA1 "timeout 2x2s @" SERVER
 
 static const struct drow drows[] = {
     {"external confirms aaaa-ignored",
      P_IGNORED,
-     {DNS_ANSWER, 0, 0, EXT, 0, 0, {{MX1, DNS_ANSWER, DNS_TIMEOUT, "198.51.100.10", 0, 0}}},
+     {DNS_ANSWER, 0, 0, EXT, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_TIMEOUT, "198.51.100.10", 0, 0))},
      {VERDICT_AAAA_IGNORED, 1, 1, 0, MX1, EV_IGNORED, A1}},
     {"external aaaa-error confirms aaaa-ignored",
      P_IGNORED,
-     {DNS_ANSWER, 0, 0, EXT, 0, 0, {{MX1, DNS_ANSWER, DNS_SERVFAIL, "198.51.100.10", 0, 0}}},
+     {DNS_ANSWER, 0, 0, EXT, 0, 0, HL(H(MX1, DNS_ANSWER, DNS_SERVFAIL, "198.51.100.10", 0, 0))},
      {VERDICT_AAAA_IGNORED, 1, 1, 0, MX1, EV_IGNORED, A1}},
     {"external confirms mx-error",
      P_MXTIME,
-     {DNS_SERVFAIL, 0, 0, EXT, 0, 0, {{NULL}}},
+     {DNS_SERVFAIL, 0, 0, EXT, 0, 0, HL(H(NULL))},
      {VERDICT_MX_ERROR, 0, 1, 0, NULL, "MX example.test timeout 2x2s @" SERVER, NULL}},
     {"external healthy: aaaa-ignored is local-dns-down",
      P_IGNORED,
@@ -317,23 +313,23 @@ static const struct drow drows[] = {
       "MX example.test timeout 2x2s @" SERVER "; external " EXT " healthy", "198.51.100.10"}},
     {"external healthy without A: local-dns-down, not pinnable",
      P_MXTIME,
-     {DNS_ANSWER, 0, 0, EXT, 0, 0, {{MX1, DNS_NODATA, DNS_ANSWER, NULL, 0, 0}}},
+     {DNS_ANSWER, 0, 0, EXT, 0, 0, HL(H(MX1, DNS_NODATA, DNS_ANSWER, NULL, 0, 0))},
      {VERDICT_LOCAL_DNS_DOWN, 0, 0, 0, NULL,
       "MX example.test timeout 2x2s @" SERVER "; external " EXT " healthy", NULL}},
     {"external nxdomain: local failure is local-dns-down",
      P_IGNORED,
-     {DNS_NXDOMAIN, 0, 0, EXT, 0, 0, {{NULL}}},
+     {DNS_NXDOMAIN, 0, 0, EXT, 0, 0, HL(H(NULL))},
      {VERDICT_LOCAL_DNS_DOWN, 0, 0, 0, MX1, EV_IGNORED "; external " EXT " nxdomain", NULL}},
     {"local healthy: external not consulted",
-     {DNS_ANSWER, 0, 0, NULL, 0, 0, {OK1}},
+     {DNS_ANSWER, 0, 0, NULL, 0, 0, HL(OK1)},
      P_MXTIME,
      {VERDICT_HEALTHY, 1, 0, 3, NULL, "1 MX host answered, slowest 3ms", A1}},
     {"local nxdomain: external not consulted",
-     {DNS_NXDOMAIN, 0, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_NXDOMAIN, 0, 0, NULL, 0, 0, HL(H(NULL))},
      P_HEALTHY,
      {VERDICT_NXDOMAIN, 0, 0, 0, NULL, "MX example.test NXDOMAIN @" SERVER, NULL}},
     {"local null-mx: external not consulted",
-     {DNS_ANSWER, 1, 0, NULL, 0, 0, {{NULL}}},
+     {DNS_ANSWER, 1, 0, NULL, 0, 0, HL(H(NULL))},
      P_MXTIME,
      {VERDICT_NULL_MX, 0, 0, 0, NULL, "MX example.test null MX (RFC 7505) @" SERVER, NULL}},
 };
@@ -391,12 +387,12 @@ static void test_pin_full(void **state)
 
 static void test_names(void **state)
 {
-    static const char *const vn[] = {"unknown",  "healthy",  "listed",  "aaaa-ignored",
-                                     "aaaa-error", "mx-error", "nxdomain", "null-mx",
-                                     "local-dns-down"};
-    static const char *const on[] = {"pending",   "answer",     "nodata",    "nxdomain", "timeout",
-                                     "servfail",  "formerr",    "notimp",    "refused",
-                                     "malformed", "wrong-type", "bad-rdata", "failed"};
+    static const char *const vn[] = {"unknown",      "healthy",    "listed",
+                                     "aaaa-ignored", "aaaa-error", "mx-error",
+                                     "nxdomain",     "null-mx",    "local-dns-down"};
+    static const char *const on[] = {"pending",    "answer",    "nodata", "nxdomain", "timeout",
+                                     "servfail",   "formerr",   "notimp", "refused",  "malformed",
+                                     "wrong-type", "bad-rdata", "failed"};
     static const int broken[] = {0, 0, 0, 1, 1, 1, 0, 0, 1};
     enum verdict v;
 
