@@ -138,6 +138,18 @@ int cache_lookup(const char *domain, uint64_t recheck_ms, uint64_t now, struct c
     return have;
 }
 
+int cache_peek(const char *domain, struct cache_rec *r)
+{
+    const struct entry *e;
+
+    pthread_mutex_lock(&lock);
+    e = find(domain, hash(domain));
+    if (e)
+        copy_out(e, r);
+    pthread_mutex_unlock(&lock);
+    return e != NULL;
+}
+
 static char *restr(char *old, const char *s, int *changed)
 {
     if (old && strcmp(old, s) == 0)

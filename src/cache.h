@@ -27,6 +27,8 @@ void cache_init(size_t buckets);
  * it probing and sets *want_probe.  Returns 1 when a verdict is known. */
 int cache_lookup(const char *domain, uint64_t recheck_ms, uint64_t now, struct cache_rec *r,
                  int *want_probe);
+/* Copies the record without creating or touching it; 0 when absent. */
+int cache_peek(const char *domain, struct cache_rec *r);
 /* Stores a verdict; returns 1 when the verdict or its pin list changed. */
 int cache_store(const char *domain, const struct verdict_info *vi, uint64_t now_ms,
                 int64_t now_wall);

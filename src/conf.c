@@ -453,6 +453,21 @@ static const char *parse_path(const char *s)
     return NULL;
 }
 
+/* routing.publish: an absolute path, optionally with the Postfix table type
+ * that postmap builds from it ("lmdb:/var/lib/mxdetour/transport"). */
+static const char *parse_table(const char *s)
+{
+    static const char *const types[] = {"lmdb:", "hash:", "btree:", "cdb:", "texthash:"};
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        size_t n = strlen(types[i]);
+        if (strncmp(s, types[i], n) == 0)
+            return s[n] ? parse_path(s + n) : "bad table (a path must follow the type)";
+    }
+    if (*s != '/' && *s != '\0' && strchr(s, ':'))
+        return "bad table type (use lmdb:, hash:, btree:, cdb:, texthash: or a bare absolute path)";
+    return parse_path(s);
+}
+
 /* RFC 5322 field name: printable ASCII except ':'. */
 static const char *parse_header(const char *s)
 {
@@ -675,6 +690,7 @@ enum ktype {
     K_MODE_BITS,
     K_ACCOUNT,
     K_PATH,
+    K_TABLE,
     K_LOCAL,
     K_EXTERNAL,
     K_DURATION,  /* > 0 */
@@ -733,7 +749,7 @@ static const struct key_def keys[] = {
     {"routing", "transport", K_TRANSPORT, F(transport), 0, 0},
     {"routing", "on_local_dns_down", K_LDD, F(on_local_dns_down), 0, 0},
     {"routing", "tag_header", K_HEADER, F(tag_header), 0, 0},
-    {"routing", "publish", K_PATH, F(publish), 0, 0},
+    {"routing", "publish", K_TABLE, F(publish), 0, 0},
     {"log", "level", K_LEVEL, F(log_level), 0, 0},
     {"log", "facility", K_FACILITY, F(log_facility), 0, 0},
 };
@@ -971,6 +987,11 @@ static void apply(struct pctx *p, const struct key_def *k, const struct conf_nod
         break;
     case K_PATH:
         e = parse_path(s);
+        if (e == NULL)
+            set_str(c, k->off, s);
+        break;
+    case K_TABLE:
+        e = parse_table(s);
         if (e == NULL)
             set_str(c, k->off, s);
         break;

@@ -199,20 +199,15 @@ static void export_listed(struct exporter *x)
 {
     for (size_t i = 0; i < x->c->ndomains; i++) {
         const struct conf_domain *d = &x->c->domains[i];
-        struct core_answer a;
-        char name[300];
+        char route[CORE_ROUTE_MAX], line[CORE_ROUTE_MAX + 300];
         struct cache_rec r;
-        int want;
 
-        /* Postfix transport(5): ".example" matches subdomains (parent_domain_matches_subdomains).
-         */
-        snprintf(name, sizeof(name), "%s%s", d->wildcard ? "." : "", d->name);
-        int have = !d->wildcard && d->route == ROUTE_PIN_MX &&
-                   cache_lookup(d->name, ~0ull, util_now_ms(), &r, &want);
-        answer(x->c, d->wildcard ? name + 1 : d->name, have ? &r : NULL, &a);
-        if (a.route[0] && a.rewrite) {
-            char line[CORE_ROUTE_MAX + 300];
-            snprintf(line, sizeof(line), "%s %s\n", name, a.route);
+        /* transport(5): ".example" matches every subdomain, not the apex
+         * (unless parent_domain_matches_subdomains lists transport_maps). */
+        int have = !d->wildcard && cache_peek(d->name, &r) && r.have;
+        if (x->c->mode == MODE_REWRITE &&
+            route_build(x->c, d, have ? &r.vi : NULL, route, sizeof(route))) {
+            snprintf(line, sizeof(line), "%s%s %s\n", d->wildcard ? "." : "", d->name, route);
             append(x, line);
         }
     }
@@ -254,12 +249,10 @@ static void on_probe_done(void *arg, const char *domain, const struct verdict_in
     struct conf *c = core_conf();
     struct core_answer a;
     struct cache_rec r;
-    int want;
     (void)arg, (void)local;
 
     int changed = cache_store(domain, vi, util_now_ms(), util_wall_s());
-    if (changed) {
-        cache_lookup(domain, ~0ull, util_now_ms(), &r, &want);
+    if (changed && cache_peek(domain, &r)) {
         answer(c, domain, &r, &a);
         core_log_decision(NULL, domain, &a, "probe");
         if (a.route[0] && c->publish[0])

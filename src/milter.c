@@ -36,14 +36,16 @@
  * is what protects it).
  *
  * Stopping: milter_stop() sets a flag that makes new callbacks answer
- * ACCEPT without touching the core, calls smfi_stop(), pokes the listening
- * socket so libmilter's 5 s accept poll returns at once, joins the thread
- * and waits (bounded) until no callback is inside the core any more.
+ * ACCEPT without touching the core, calls smfi_stop(), connects to the
+ * listening socket so that libmilter's accept poll (5 s, with the lock
+ * smfi_stop() needs) returns at once, joins the thread and waits (bounded)
+ * until no callback is inside the core any more.
  */
 #include "milter.h"
 
 #include <errno.h>
 #include <grp.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -556,22 +558,57 @@ static int mlfi_open(void)
     return 0;
 }
 
+/* Starts a connection to addr and drops it: enough to wake a poll(). */
+static void mlfi_knock(int family, const struct sockaddr *addr, socklen_t len)
+{
+    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+    if (fd < 0)
+        return;
+    if (connect(fd, addr, len) != 0 && errno != EINPROGRESS && errno != EAGAIN)
+        log_debug("milter: poke %s: %s", mlfi_conn, strerror(errno));
+    close(fd);
+}
+
+/* "inet:PORT@HOST" / "inet6:PORT@HOST" (no HOST: any address). */
+static void mlfi_poke_inet(const char *spec, int family)
+{
+    struct addrinfo hints = {.ai_family = family, .ai_socktype = SOCK_STREAM}, *res;
+    char buf[300], *at, *end;
+    const char *host;
+
+    if (util_strlcpy(buf, spec, sizeof(buf)) >= sizeof(buf))
+        return;
+    at = strchr(buf, '@');
+    if (at != NULL)
+        *at++ = '\0';
+    host = family == AF_INET6 ? "::1" : "127.0.0.1";
+    if (at != NULL && at[0] == '[' && (end = strchr(at, ']')) != NULL) {
+        *end = '\0';
+        host = at + 1;
+    } else if (at != NULL && at[0] != '\0') {
+        host = at;
+    }
+    if (getaddrinfo(host, buf, &hints, &res) != 0)
+        return;
+    mlfi_knock(res->ai_family, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+}
+
 /* Connects to our own socket: wakes libmilter's accept poll after smfi_stop(). */
 static void mlfi_poke(void)
 {
     const char *path = mlfi_unix_path(mlfi_conn);
     struct sockaddr_un un = {.sun_family = AF_UNIX};
-    int fd;
 
-    if (path == NULL || strlen(path) >= sizeof(un.sun_path))
-        return; /* inet: libmilter's own 5 s poll ends the wait */
-    memcpy(un.sun_path, path, strlen(path) + 1);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0)
-        return;
-    if (connect(fd, (struct sockaddr *)&un, sizeof(un)) != 0 && errno != EAGAIN)
-        log_debug("milter: poke %s: %s", path, strerror(errno));
-    close(fd);
+    if (strncmp(mlfi_conn, "inet:", 5) == 0) {
+        mlfi_poke_inet(mlfi_conn + 5, AF_INET);
+    } else if (strncmp(mlfi_conn, "inet6:", 6) == 0) {
+        mlfi_poke_inet(mlfi_conn + 6, AF_INET6);
+    } else if (path != NULL && strlen(path) < sizeof(un.sun_path)) {
+        memcpy(un.sun_path, path, strlen(path) + 1);
+        mlfi_knock(AF_UNIX, (struct sockaddr *)&un, sizeof(un));
+    }
 }
 
 /* ------------------------------------------------------------------ */

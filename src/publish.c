@@ -23,8 +23,12 @@ static int needs_postmap(const char *spec, const char **path)
             return 1;
         }
     }
-    *path = strncmp(spec, "texthash:", 9) == 0 ? spec + 9 : spec;
-    return 0;
+    if (strncmp(spec, "texthash:", 9) == 0) {
+        *path = spec + 9;
+        return 0;
+    }
+    *path = spec; /* a bare path is an lmdb table, as DESIGN.md's example */
+    return 1;
 }
 
 int publish_write(const char *spec, const char *text)
@@ -46,7 +50,9 @@ int publish_write(const char *spec, const char *text)
     if (postmap) {
         pid_t pid = fork();
         if (pid == 0) {
-            execlp("postmap", "postmap", spec, (char *)NULL);
+            char typed[4200];
+            snprintf(typed, sizeof(typed), "%s%s", path == spec ? "lmdb:" : "", spec);
+            execlp("postmap", "postmap", typed, (char *)NULL);
             _exit(127);
         }
         if (pid < 0)

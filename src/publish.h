@@ -1,8 +1,9 @@
 /*
  * publish - routing.publish: the current reroutes written as a Postfix
  * transport table, so that transport_maps keeps the last routes while the
- * daemon is down.  The value is "TYPE:PATH" (lmdb:, hash:, cdb: run postmap
- * on the text file PATH; texthash: and a bare PATH do not need it).
+ * daemon is down.  The value is "TYPE:PATH" (lmdb:, hash:, btree:, cdb: run
+ * postmap on the text file PATH; texthash: does not need it) or a bare PATH,
+ * which means lmdb:PATH as in DESIGN.md's example.
  * Written atomically: temp file, fsync, rename, then postmap in a child
  * process that the loop never waits for.
  */
