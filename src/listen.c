@@ -37,6 +37,7 @@ struct conn {
     size_t inlen, incap, outlen, outoff;
     uint64_t last, partial_since;
     int close_after; /* control: one answer, then EOF */
+    int events;      /* what epoll watches now: saves a syscall per answer */
 };
 
 struct listener {
@@ -56,6 +57,14 @@ static uint64_t sweep_timer;
 static const char *proto_name(enum listen_proto p)
 {
     return p == LISTEN_SOCKMAP ? "socketmap" : p == LISTEN_POLICY ? "policy" : "control";
+}
+
+static void watch(struct loop *l, struct conn *c, int events)
+{
+    if (c->events != events) {
+        loop_mod(l, c->fd, events);
+        c->events = events;
+    }
 }
 
 static void conn_close(struct loop *l, struct conn *c, const char *why)
@@ -90,9 +99,9 @@ static int flush_out(struct loop *l, struct conn *c)
             conn_close(l, c, NULL);
             return -1;
         }
-        loop_mod(l, c->fd, LOOP_READ);
+        watch(l, c, LOOP_READ);
     } else {
-        loop_mod(l, c->fd, LOOP_READ | LOOP_WRITE);
+        watch(l, c, LOOP_READ | LOOP_WRITE);
     }
     return 0;
 }
@@ -273,6 +282,7 @@ static void on_accept(struct loop *l, int lfd, int events, void *arg)
         c->last = util_now_ms();
         conns[fd] = c;
         nactive++;
+        c->events = LOOP_READ;
         loop_add(l, fd, LOOP_READ, on_conn, c);
     }
 }

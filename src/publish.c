@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+static unsigned children; /* postmap processes not reaped yet */
+
 static int needs_postmap(const char *spec, const char **path)
 {
     static const char *const types[] = {"lmdb:", "hash:", "btree:", "cdb:", "dbm:"};
@@ -57,6 +59,8 @@ int publish_write(const char *spec, const char *text)
         }
         if (pid < 0)
             log_warn("publish %s: fork postmap: %s", spec, strerror(errno));
+        else
+            children++;
     }
     return 0;
 }
@@ -65,7 +69,9 @@ void publish_reap(void)
 {
     int status;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+    while (children > 0 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        children--;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
             log_warn("publish: postmap (pid %ld) failed with status %d", (long)pid, status);
+    }
 }
