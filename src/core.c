@@ -199,7 +199,7 @@ static void export_listed(struct exporter *x)
 {
     for (size_t i = 0; i < x->c->ndomains; i++) {
         const struct conf_domain *d = &x->c->domains[i];
-        char route[CORE_ROUTE_MAX], line[CORE_ROUTE_MAX + 300];
+        char route[CORE_ROUTE_MAX];
         struct cache_rec r;
 
         /* transport(5): ".example" matches every subdomain, not the apex
@@ -207,6 +207,7 @@ static void export_listed(struct exporter *x)
         int have = !d->wildcard && cache_peek(d->name, &r) && r.have;
         if (x->c->mode == MODE_REWRITE &&
             route_build(x->c, d, have ? &r.vi : NULL, route, sizeof(route))) {
+            char line[CORE_ROUTE_MAX + 300];
             snprintf(line, sizeof(line), "%s%s %s\n", d->wildcard ? "." : "", d->name, route);
             append(x, line);
         }
