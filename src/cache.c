@@ -190,6 +190,18 @@ int cache_store(const char *domain, const struct verdict_info *vi, uint64_t now_
     return changed;
 }
 
+void cache_abandon(const char *domain)
+{
+    struct entry *e;
+
+    pthread_mutex_lock(&lock);
+    e = find(domain, hash(domain));
+    if (e)
+        e->probing = 0;
+    pthread_cond_broadcast(&done);
+    pthread_mutex_unlock(&lock);
+}
+
 void cache_skip(const char *domain, uint64_t now_ms)
 {
     struct entry *e;

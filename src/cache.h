@@ -32,6 +32,8 @@ int cache_peek(const char *domain, struct cache_rec *r);
 /* Stores a verdict; returns 1 when the verdict or its pin list changed. */
 int cache_store(const char *domain, const struct verdict_info *vi, uint64_t now_ms,
                 int64_t now_wall);
+/* A probe ended without a verdict (cancelled): the next lookup asks again. */
+void cache_abandon(const char *domain);
 /* The flood guard refused a probe: not retried before retry_ms. */
 void cache_skip(const char *domain, uint64_t now_ms);
 size_t cache_wait(const char *const *domains, size_t n, unsigned ms);

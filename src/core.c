@@ -252,11 +252,17 @@ static void on_probe_done(void *arg, const char *domain, const struct verdict_in
     struct cache_rec r;
     (void)arg, (void)local;
 
+    if (vi->verdict == VERDICT_UNKNOWN) {
+        cache_abandon(domain);
+        conf_unref(c);
+        return;
+    }
     int changed = cache_store(domain, vi, util_now_ms(), util_wall_s());
     if (changed && cache_peek(domain, &r)) {
         answer(c, domain, &r, &a);
         core_log_decision(NULL, domain, &a, "probe");
-        if (a.route[0] && c->publish[0])
+        /* Also when a route goes away: the table must not keep it. */
+        if (c->publish[0])
             schedule(&publish_timer, PUBLISH_DELAY_MS, publish_now);
         schedule(&save_timer, SAVE_DELAY_MS, save_now);
     }

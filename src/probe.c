@@ -13,6 +13,7 @@
 struct probe_engine {
     struct pdns *local, *external;
     unsigned max_mx, running, timeout_ms, tries;
+    int dying; /* queries still in flight end cancelled, not as evidence */
 };
 
 struct probe {
@@ -60,6 +61,7 @@ void probe_engine_free(struct probe_engine *e)
 {
     if (!e)
         return;
+    e->dying = 1;
     pdns_free(e->local);
     pdns_free(e->external);
     free(e);
@@ -93,6 +95,15 @@ static void finish(struct probe *p)
     int external_ran = p->cur == &p->ext;
 
     p->cur->ms = (unsigned)(util_now_ms() - p->start);
+    if (p->e->dying) {
+        /* Cancelled queries say nothing about the domain: no verdict. */
+        memset(&vi, 0, sizeof(vi));
+        vi.verdict = VERDICT_UNKNOWN;
+        p->e->running--;
+        p->cb(p->arg, p->local.domain, &vi, &p->local);
+        free(p);
+        return;
+    }
     if (!external_ran && p->e->external) {
         verdict_of(&p->local, &vi);
         if (verdict_is_broken(vi.verdict)) {

@@ -3,7 +3,8 @@
  * (lowest preference first, at most probe.max_mx), through the local
  * resolver; a broken result is then re-asked through the external
  * resolvers to confirm it or to tell local-dns-down.  Runs on the loop
- * thread; the callback runs there too, exactly once per probe_start().
+ * thread; the callback runs there too, exactly once per probe_start(), with
+ * VERDICT_UNKNOWN when the engine was freed while the probe ran.
  *
  * Budget: one query takes at most Q = S * T * (2^N - 1) (S servers, timeout
  * T, tries N: c-ares doubles the timeout after each round of servers).  A
