@@ -170,13 +170,17 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if (open_listeners(c) < 0 || drop_privileges(c->user) < 0 || core_start(loop, c) < 0)
+    /* Every socket, the milter's too, is bound as root so that it can be
+     * given socket_group; glibc's setuid() then covers the milter thread. */
+    if (open_listeners(c) < 0 || core_start(loop, c) < 0)
         return EX_UNAVAILABLE;
     if (c->listen_milter[0]) {
         if (milter_start(c->listen_milter) < 0)
             return EX_UNAVAILABLE;
         milter_on = 1;
     }
+    if (drop_privileges(c->user) < 0)
+        return EX_UNAVAILABLE;
     loop_hook(loop, check_signals, (void *)path);
     log_notice("started: %s, %zu listed domains", path, c->ndomains);
     conf_unref(c);
