@@ -3,11 +3,16 @@
 # next to a no-op libmilter filter (bench/noop_milter.c) in the same run.
 #
 # Run by hand from the top of a built tree (not part of make check):
-#   sh bench/milter_bench.sh [-n MESSAGES] [-c "CONNS..."] [-r ROUNDS] [-l LEVEL]
+#   sh bench/milter_bench.sh [-n MESSAGES] [-c "CONNS..."] [-r ROUNDS] [-l LEVEL] [-s]
 # Defaults: 3000 messages per measurement, spread over 1 and then 4
 # concurrent connections, 3 rounds (the median is reported), log.level
-# info (decision lines on: mxdetourd -f writes each to stderr, here a file,
-# and to syslog(3)); -l warning measures without them.
+# info: decision lines on; mxdetourd -f writes each to stderr (a file here)
+# and to syslog(3).  Without a syslog daemon (no /dev/log, as in a
+# container) glibc then tries to connect for every line.  -s gives the
+# daemon a syslog sink instead, as on a real host: a private mount
+# namespace (unshare -m, root only) whose /dev/log is a datagram socket
+# read by a small Python sink; stderr goes to /dev/null.  -l warning
+# measures without decision lines.
 #
 # Each message: MAIL, 5 RCPT (two listed domains, two healthy domains
 # whose verdicts are cached by a warm-up message, one repeated domain),
@@ -27,13 +32,15 @@ N=3000
 CONNS="1 4"
 ROUNDS=3
 LEVEL=info
-while getopts n:c:r:l: opt; do
+SINK=0
+while getopts n:c:r:l:s opt; do
     case $opt in
     n) N=$OPTARG ;;
     c) CONNS=$OPTARG ;;
     r) ROUNDS=$OPTARG ;;
     l) LEVEL=$OPTARG ;;
-    *) echo "usage: $0 [-n MESSAGES] [-c \"CONNS...\"] [-r ROUNDS] [-l LEVEL]" >&2; exit 2 ;;
+    s) SINK=1 ;;
+    *) echo "usage: $0 [-n MESSAGES] [-c \"CONNS...\"] [-r ROUNDS] [-l LEVEL] [-s]" >&2; exit 2 ;;
     esac
 done
 
@@ -88,11 +95,40 @@ log:
 YAML
 sed -n '/^probe:/,$p' "$top/tests/milter/default.yaml" >>"$T/mxdetour.yaml"
 
-"$MXD" -f -c "$T/mxdetour.yaml" 2>"$T/mxd.log" &
+# the syslog sink: counts datagrams, writes the count on SIGTERM
+SINK_PY='
+import signal, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+s.bind(sys.argv[1])
+n = 0
+def done(*_):
+    open(sys.argv[2], "w").write("%d\n" % n)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, done)
+while True:
+    s.recv(65536)
+    n += 1
+'
+if [ $SINK = 1 ]; then
+    command -v unshare >/dev/null || die "unshare missing (util-linux)"
+    "$PY" -c "$SINK_PY" "$T/log.sock" "$T/log.count" &
+    SINK_PID=$!
+    PIDS="$PIDS $SINK_PID"
+    poll 200 test -S "$T/log.sock" || die "syslog sink did not start"
+    mkdir "$T/hostdev"
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    unshare -m sh -c 'mount --make-rprivate / && mount --bind /dev "$1/hostdev" &&
+        mount -t tmpfs tmpfs /dev && for d in null zero random urandom; do
+        ln -s "$1/hostdev/$d" /dev/$d; done && ln -s "$1/log.sock" /dev/log &&
+        exec "$2" -f -c "$1/mxdetour.yaml"' sh "$T" "$MXD" 2>/dev/null &
+else
+    "$MXD" -f -c "$T/mxdetour.yaml" 2>"$T/mxd.log" &
+fi
 PIDS="$PIDS $!"
 "$T/noop_milter" "unix:$T/noop.sock" 2>"$T/noop.log" &
 PIDS="$PIDS $!"
-poll 200 test -S "$T/mxd.sock" || die "mxdetourd did not start: $(cat "$T/mxd.log")"
+poll 200 test -S "$T/mxd.sock" || die "mxdetourd did not start: $(cat "$T/mxd.log" 2>/dev/null)"
 poll 200 grep -q 'listening' "$T/noop.log" || die "noop_milter did not start"
 
 # warm-up: probes the healthy domains so that every measured lookup is cached
@@ -143,5 +179,10 @@ for c in $CONNS; do
     ratio=$(awk -v a="$mm" -v b="$nm" 'BEGIN { printf "%.0f%%", 100 * a / b }')
     echo "| $c | $nm | $mm | $ratio | $nl /$ml |"
 done
-lines=$(grep -c 'via=milter' "$T/mxd.log")
-echo "# mxdetourd wrote $lines decision lines (log.level $LEVEL; info: 4 a message)"
+if [ $SINK = 1 ]; then
+    kill "$SINK_PID"
+    wait "$SINK_PID"
+    echo "# the syslog sink received $(cat "$T/log.count") lines (log.level $LEVEL; info: 4 a message)"
+else
+    echo "# mxdetourd wrote $(grep -c 'via=milter' "$T/mxd.log") decision lines (log.level $LEVEL; info: 4 a message)"
+fi

@@ -28,7 +28,9 @@
  * thread's handlers.  If smfi_main() returns without milter_stop(), it is
  * restarted MLFI_RESTARTS times at most.  libmilter keeps its stop flag for
  * the life of the process, so a milter stopped by a stray signal cannot be
- * restarted: the restart then returns at once and we log an error.
+ * restarted: the restart then returns at once and we log an error.  For
+ * the same reason milter_start() works once per process: after
+ * milter_stop(), a new milter needs a new process.
  *
  * Sockets: a stale unix socket is removed (smfi_opensocket(true)) and the
  * new one gets listen.socket_mode and listen.socket_group by chmod/chown
@@ -325,6 +327,8 @@ static void mlfi_decide(SMFICTX *ctx, struct mlfi_priv *p)
     char qid[MLFI_QID_MAX], value[MLFI_HDR_MAX];
     size_t i, tags = 0;
 
+    if (c == NULL)
+        return;
     mlfi_getqid(ctx, qid, sizeof(qid));
     if (qid[0] == '\0')
         util_strlcpy(qid, p->qid, sizeof(qid));
@@ -528,6 +532,8 @@ static void mlfi_socket_perms(const char *path)
 {
     struct conf *c = core_conf();
 
+    if (c == NULL)
+        return;
     if (chmod(path, c->socket_mode) != 0)
         log_warn("milter: chmod %s: %s", path, strerror(errno));
     if (c->socket_group[0] != '\0') {
@@ -671,8 +677,10 @@ int milter_start(const char *conn)
     sigset_t block, old;
     int err;
 
-    if (conn == NULL || conn[0] == '\0' || mlfi_running)
+    if (conn == NULL || conn[0] == '\0' || mlfi_running) {
+        log_err("milter: %s", mlfi_running ? "already running" : "no socket to listen on");
         return -1;
+    }
     free(mlfi_conn);
     mlfi_conn = xstrdup(conn);
     mlfi_stopping = 0;

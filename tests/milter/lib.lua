@@ -1,6 +1,7 @@
 -- tests/milter/lib.lua - helpers for the milter cases, loaded with
--- dofile(libdir .. "/lib.lua").  Globals from `miltertest -D`: sock (the
--- milter's unix socket) and libdir (this directory).
+-- dofile(libdir .. "/lib.lua").  Globals from `miltertest -D`: spec (the
+-- milter's socket, "unix:PATH" or "inet:PORT@HOST") and libdir (this
+-- directory).
 --
 -- The milter negotiates away CONNECT, HELO, DATA, headers and body, so the
 -- scripts never call mt.conninfo/helo/header/body: miltertest answers those
@@ -35,9 +36,9 @@ end
 
 function T.connect()
     -- retries cover a daemon that is still starting (stale socket refuses)
-    local conn = mt.connect("unix:" .. sock, 100, 0.05)
+    local conn = mt.connect(spec, 100, 0.05)
     if conn == nil then
-        T.fail("mt.connect(unix:" .. sock .. ") failed")
+        T.fail("mt.connect(" .. spec .. ") failed")
     end
     mt.set_timeout(30)
     return conn

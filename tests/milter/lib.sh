@@ -9,13 +9,14 @@
 #                     socket file where the milter socket goes, then
 #                     `mxdetourd -f -c CONF`; waits until it listens
 #   mt_run LUA [NAME=VALUE]...
-#                     runs miltertest -s LUA -D sock=... -D libdir=...; sets
+#                     runs miltertest -s LUA -D spec=... -D libdir=...; sets
 #                     MT_RC and MT_MS (wall time of the whole run)
 #   mt_expect_rc N    the last miltertest exit code
 #   mt_expect_log ERE / mt_expect_nolog ERE
 #                     a line of the daemon's stderr matches / none does
 #   mt_expect_ms_le N / mt_expect_ms_ge N
-#   mt_finish         SIGTERM the daemon; it must exit 0 within 10 s
+#   mt_finish         SIGTERM the daemon; it must exit 0 within 10 s;
+#                     sets MT_STOP_MS
 #   fail MSG / skip MSG / pass [MSG]
 #
 # Everything started here is stopped by PID on exit; the temp dir is removed
@@ -64,8 +65,12 @@ command -v miltertest >/dev/null 2>&1 || skip "miltertest not installed (apt-get
 "$PY" -c 'import dnslib' 2>/dev/null || skip "python3-dnslib not installed (apt-get install python3-dnslib)"
 [ -x "$MXD" ] || fail "$MXD not built (run make first)"
 
-TMPD=$(mktemp -d "${TMPDIR:-/tmp}/mxd-milter.XXXXXX") || fail "mktemp"
+# A unix socket path has at most 107 octets: a deep TMPDIR falls back to /tmp.
+mt_tmp=${TMPDIR:-/tmp}
+[ ${#mt_tmp} -le 60 ] || mt_tmp=/tmp
+TMPD=$(mktemp -d "$mt_tmp/mxd-milter.XXXXXX") || fail "mktemp"
 SOCK="$TMPD/milter.sock"
+MILTER_SPEC="unix:$SOCK" # a runner may set inet:PORT@HOST before mt_start
 CONF="$TMPD/mxdetour.yaml"
 
 mt_kill() { # PID
@@ -120,7 +125,7 @@ mt_write_conf() { # CASE
     cat >"$CONF" <<EOF
 # written by tests/milter/lib.sh for $TEST_NAME
 listen:
-  milter: "unix:$SOCK"
+  milter: "$MILTER_SPEC"
   socketmap: ""
   policy: ""
   control: "unix:$TMPD/control.sock"
@@ -147,7 +152,7 @@ mt_listening() {
 mt_start() { # CASE
     mt_dns_start
     mt_write_conf "$1"
-    mt_stale_socket
+    case $MILTER_SPEC in unix:*) mt_stale_socket ;; esac
     "$MXD" -f -c "$CONF" 2>"$TMPD/daemon.log" &
     MT_DAEMON_PID=$!
     mt_poll 200 mt_listening || fail "mxdetourd did not start its milter within 10 s"
@@ -161,7 +166,7 @@ mt_run() { # LUA [NAME=VALUE]...
     done
     t0=$(now_ms)
     # shellcheck disable=SC2086 # defs holds separate words on purpose
-    timeout 120 miltertest -s "$MT_DIR/$lua" -D sock="$SOCK" -D libdir="$MT_DIR" $defs \
+    timeout 120 miltertest -s "$MT_DIR/$lua" -D spec="$MILTER_SPEC" -D libdir="$MT_DIR" $defs \
         >"$TMPD/mt.out" 2>&1
     MT_RC=$?
     t1=$(now_ms)
@@ -206,5 +211,6 @@ mt_finish() {
     rc=$?
     MT_DAEMON_PID=""
     [ "$rc" -eq 0 ] || fail "mxdetourd exited $rc after SIGTERM"
-    echo "# mxdetourd stopped in $(($(now_ms) - t0)) ms"
+    MT_STOP_MS=$(($(now_ms) - t0))
+    echo "# mxdetourd stopped in $MT_STOP_MS ms"
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # A listed domain: tag header and -Route header.  Also: the stale socket
 # file left in place by lib.sh was replaced, and the new socket has
-# listen.socket_mode.
+# listen.socket_mode; SIGTERM stops the milter at once.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/milter/lib.sh"
 mt_start listed
 mode=$(stat -c %a "$SOCK") || fail "no socket $SOCK"
@@ -11,4 +11,5 @@ mt_expect_rc 0
 mt_expect_log 'LISTED1: domain=listed\.example verdict=listed route=smtp:\[192\.0\.2\.25\]:25 .*via=milter'
 mt_expect_log 'LISTED3: domain=same\.example verdict=listed route=smtp:\[192\.0\.2\.25\]:25 .*via=milter'
 mt_finish
+[ "$MT_STOP_MS" -lt 4000 ] || fail "stop took $MT_STOP_MS ms: libmilter's accept poll was not woken"
 pass
