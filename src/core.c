@@ -81,10 +81,10 @@ static void queue_probe(const char *domain, const struct conf *c)
     loop_wake(loop);
 }
 
-static void answer(const struct conf *c, const char *domain, const struct cache_rec *r,
-                   struct core_answer *a)
+/* listed is conf_match(c, domain), which the caller has already looked up. */
+static void answer(const struct conf *c, const struct conf_domain *listed,
+                   const struct cache_rec *r, struct core_answer *a)
 {
-    const struct conf_domain *listed = conf_match(c, domain);
     const struct verdict_info *vi = r && r->have ? &r->vi : NULL;
 
     memset(a, 0, sizeof(*a));
@@ -114,10 +114,10 @@ void core_lookup(const char *domain, struct core_answer *ans)
 
     /* A listed domain needs DNS only to pin its MX addresses. */
     if (listed && listed->route != ROUTE_PIN_MX) {
-        answer(c, domain, NULL, ans);
+        answer(c, listed, NULL, ans);
     } else {
         cache_lookup(domain, c->recheck_ms, util_now_ms(), &r, &want);
-        answer(c, domain, &r, ans);
+        answer(c, listed, &r, ans);
         if (want) {
             ans->probing = 1;
             queue_probe(domain, c);
@@ -166,6 +166,7 @@ struct exporter {
     char *buf;
     size_t len, cap;
     size_t counts[VERDICT__COUNT];
+    int count_only; /* status: the counts, not the table */
 };
 
 static void append(struct exporter *x, const char *s)
@@ -185,9 +186,9 @@ static void export_one(void *arg, const char *domain, const struct cache_rec *r)
     struct core_answer a;
 
     x->counts[r->have ? r->vi.verdict : VERDICT_UNKNOWN]++;
-    if (conf_match(x->c, domain))
+    if (x->count_only || conf_match(x->c, domain))
         return; /* listed ones are exported from the config below */
-    answer(x->c, domain, r, &a);
+    answer(x->c, NULL, r, &a);
     if (a.route[0] && a.rewrite) {
         char line[CORE_ROUTE_MAX + 300];
         snprintf(line, sizeof(line), "%s %s\n", domain, a.route);
@@ -259,7 +260,7 @@ static void on_probe_done(void *arg, const char *domain, const struct verdict_in
     }
     int changed = cache_store(domain, vi, util_now_ms(), util_wall_s());
     if (changed && cache_peek(domain, &r)) {
-        answer(c, domain, &r, &a);
+        answer(c, conf_match(c, domain), &r, &a);
         core_log_decision(NULL, domain, &a, "probe");
         /* Also when a route goes away: the table must not keep it. */
         if (c->publish[0])
@@ -386,8 +387,8 @@ char *core_status_text(void)
     size_t queued;
 
     x.c = core_conf();
-    cache_each(export_one, &x); /* fills counts */
-    free(x.buf);
+    x.count_only = 1;
+    cache_each(export_one, &x);
     pthread_mutex_lock(&queue_lock);
     queued = queue_len;
     pthread_mutex_unlock(&queue_lock);
