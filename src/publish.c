@@ -17,7 +17,7 @@ static unsigned children; /* postmap processes not reaped yet */
 
 static int needs_postmap(const char *spec, const char **path)
 {
-    static const char *const types[] = {"lmdb:", "hash:", "btree:", "cdb:", "dbm:"};
+    static const char *const types[] = {"lmdb:", "hash:", "btree:", "cdb:"};
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         size_t n = strlen(types[i]);
         if (strncmp(spec, types[i], n) == 0) {
