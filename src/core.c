@@ -21,8 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SAVE_DELAY_MS    30000
-#define PUBLISH_DELAY_MS 200
+/* A learned route is saved within a second: publish mode republishes from
+ * the state after a crash, and a route lost there is mail stuck again. */
+#define SAVE_DELAY_MS       30000
+#define SAVE_ROUTE_DELAY_MS 1000
+#define PUBLISH_DELAY_MS    200
 
 struct work {
     struct work *next;
@@ -40,7 +43,7 @@ static size_t queue_len;
 
 static double tokens; /* flood guard: probes we may start now */
 static uint64_t tokens_at;
-static uint64_t started_ms, save_timer, publish_timer;
+static uint64_t started_ms, save_timer, save_due, publish_timer;
 static unsigned long nprobes, nskipped;
 
 struct conf *core_conf(void)
@@ -232,6 +235,13 @@ static void publish_now(struct loop *l, void *arg)
     (void)l, (void)arg;
     publish_timer = 0;
     if (c->publish[0]) {
+        /* The state first: a table must never hold a route that a restart
+         * after a crash would forget (the start republishes from it). */
+        if (save_timer) {
+            loop_cancel(loop, save_timer);
+            save_timer = 0;
+        }
+        state_save(c->state_file);
         char *text = core_export_text();
         publish_write(c->publish, text);
         free(text);
@@ -243,6 +253,19 @@ static void schedule(uint64_t *timer, unsigned ms, loop_timer_cb cb)
 {
     if (!*timer)
         *timer = loop_timer(loop, ms, cb, NULL);
+}
+
+/* Saves within ms, unless a save is already due sooner. */
+static void schedule_save(unsigned ms)
+{
+    uint64_t due = util_now_ms() + ms;
+
+    if (save_timer && save_due <= due)
+        return;
+    if (save_timer)
+        loop_cancel(loop, save_timer);
+    save_due = due;
+    save_timer = loop_timer(loop, ms, save_now, NULL);
 }
 
 static void on_probe_done(void *arg, const char *domain, const struct verdict_info *vi,
@@ -265,7 +288,7 @@ static void on_probe_done(void *arg, const char *domain, const struct verdict_in
         /* Also when a route goes away: the table must not keep it. */
         if (c->publish[0])
             schedule(&publish_timer, PUBLISH_DELAY_MS, publish_now);
-        schedule(&save_timer, SAVE_DELAY_MS, save_now);
+        schedule_save(a.route[0] ? SAVE_ROUTE_DELAY_MS : SAVE_DELAY_MS);
     }
     conf_unref(c);
 }

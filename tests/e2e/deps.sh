@@ -35,16 +35,25 @@ if [ -n "$missing" ]; then
     apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing
 fi
 
-if [ ! -x "$SM_PREFIX/usr/libexec/sendmail/sendmail" ] || [ ! -f "$SM_PREFIX/usr/share/sendmail/cf/m4/cf.m4" ]; then
+# Sendmail is for one test (t-sendmail.sh, which skips without it): a failed
+# download is a warning, not a failed install.
+sm_unpack() {
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
-    (cd "$work" && apt-get download sendmail-bin sendmail-base sendmail-cf)
+    chown _apt "$work" 2>/dev/null || true # apt-get download drops to _apt
+    (cd "$work" && apt-get download sendmail-bin sendmail-base sendmail-cf) || return 1
     rm -rf "$SM_PREFIX.new"
     mkdir -p "$SM_PREFIX.new"
     for deb in "$work"/*.deb; do
-        dpkg-deb -x "$deb" "$SM_PREFIX.new"
+        dpkg-deb -x "$deb" "$SM_PREFIX.new" || return 1
     done
     rm -rf "$SM_PREFIX"
     mv "$SM_PREFIX.new" "$SM_PREFIX"
+}
+if [ ! -x "$SM_PREFIX/usr/libexec/sendmail/sendmail" ] || [ ! -f "$SM_PREFIX/usr/share/sendmail/cf/m4/cf.m4" ]; then
+    if ! sm_unpack; then
+        echo "warning: could not unpack Sendmail into $SM_PREFIX; tests/e2e/t-sendmail.sh will skip" >&2
+        exit 0
+    fi
 fi
 echo "e2e dependencies ready (sendmail unpacked in $SM_PREFIX)"
