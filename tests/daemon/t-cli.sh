@@ -14,6 +14,12 @@ expect_eq "$CLI_RC" 0 "mxdetour status exit code"
 expect_match "$CLI_OUT" '^mode: rewrite$' "mxdetour status: mode"
 expect_match "$CLI_OUT" '^listed domains: 1$' "mxdetour status: listed domains"
 expect_match "$CLI_OUT" "socketmap=unix:$SM_SOCK" "mxdetour status: listeners"
+# -s reaches the daemon without reading any config (here: a missing file).
+S_OUT=$("$MXD" -c /nonexistent/mxdetour.yaml -s "unix:$CONTROL_SOCK" status 2>&1)
+expect_eq "$?" 0 "mxdetour -s status exit code"
+expect_match "$S_OUT" '^listed domains: 1$' "mxdetour -s status"
+"$MXD" -c /nonexistent/mxdetour.yaml status >/dev/null 2>&1
+expect_eq "$?" 78 "mxdetour status with a config that does not load"
 
 cli lookup listed.test
 expect_eq "$CLI_RC" 0 "mxdetour lookup listed.test exit code"
