@@ -634,6 +634,11 @@ int conf_index_domains(struct conf *c, struct conf_errs *errs)
     return dups ? -1 : 0;
 }
 
+const struct conf_domain *conf_match_normalized(const struct conf *c, const char *domain)
+{
+    return c && domain ? domlist_match(c->list, domain) : NULL;
+}
+
 const struct conf_domain *conf_match(const struct conf *c, const char *domain)
 {
     char name[DNAME_MAX + 1];

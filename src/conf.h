@@ -120,8 +120,11 @@ int conf_index_domains(struct conf *c, struct conf_errs *errs);
 /* One-line summary for check-config, into buf. */
 void conf_summary(const struct conf *c, char *buf, size_t size);
 
-/* The known-broken entry for a normalised domain, or NULL. */
+/* The known-broken entry for a domain in any spelling (UTF-8, case,
+ * trailing dot), or NULL. */
 const struct conf_domain *conf_match(const struct conf *c, const char *domain);
+/* The same for a name that dname_normalize() produced: the hot path. */
+const struct conf_domain *conf_match_normalized(const struct conf *c, const char *domain);
 
 /* Pure value checkers. */
 const char *conf_parse_duration(const char *s, unsigned *ms);

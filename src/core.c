@@ -84,7 +84,7 @@ static void queue_probe(const char *domain, const struct conf *c)
     loop_wake(loop);
 }
 
-/* listed is conf_match(c, domain), which the caller has already looked up. */
+/* listed is conf_match_normalized(c, domain), which the caller has already looked up. */
 static void answer(const struct conf *c, const struct conf_domain *listed,
                    const struct cache_rec *r, struct core_answer *a)
 {
@@ -111,7 +111,7 @@ static void answer(const struct conf *c, const struct conf_domain *listed,
 void core_lookup(const char *domain, struct core_answer *ans)
 {
     struct conf *c = core_conf();
-    const struct conf_domain *listed = conf_match(c, domain);
+    const struct conf_domain *listed = conf_match_normalized(c, domain);
     struct cache_rec r;
     int want = 0;
 
@@ -189,7 +189,7 @@ static void export_one(void *arg, const char *domain, const struct cache_rec *r)
     struct core_answer a;
 
     x->counts[r->have ? r->vi.verdict : VERDICT_UNKNOWN]++;
-    if (x->count_only || conf_match(x->c, domain))
+    if (x->count_only || conf_match_normalized(x->c, domain))
         return; /* listed ones are exported from the config below */
     answer(x->c, NULL, r, &a);
     if (a.route[0] && a.rewrite) {
@@ -283,7 +283,7 @@ static void on_probe_done(void *arg, const char *domain, const struct verdict_in
     }
     int changed = cache_store(domain, vi, util_now_ms(), util_wall_s());
     if (changed && cache_peek(domain, &r)) {
-        answer(c, conf_match(c, domain), &r, &a);
+        answer(c, conf_match_normalized(c, domain), &r, &a);
         core_log_decision(NULL, domain, &a, "probe");
         /* Also when a route goes away: the table must not keep it. */
         if (c->publish[0])

@@ -267,7 +267,7 @@ static int cmd_probe(int argc, char **argv)
         struct job *j = &run.jobs[i];
         j->input = i < nfile ? names[i] : argv[optind + (int)(i - nfile)];
         j->error = dname_normalize(j->input, j->domain, sizeof(j->domain));
-        const struct conf_domain *d = j->error ? NULL : conf_match(c, j->domain);
+        const struct conf_domain *d = j->error ? NULL : conf_match_normalized(c, j->domain);
         if (j->error) {
             j->done = 1;
         } else if (d) {
@@ -284,7 +284,7 @@ static int cmd_probe(int argc, char **argv)
     for (size_t i = 0; i < run.n; i++) {
         struct job *j = &run.jobs[i];
         if (!j->error)
-            route_build(c, conf_match(c, j->domain), &j->vi, j->route, sizeof(j->route));
+            route_build(c, conf_match_normalized(c, j->domain), &j->vi, j->route, sizeof(j->route));
         if (json)
             print_json(j, c);
         else
