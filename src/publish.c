@@ -1,6 +1,7 @@
 /*
- * publish - see publish.h.  postmap writes its own database atomically
- * (it builds a temp file and renames it), so Postfix never reads half a table.
+ * publish - see publish.h.  postmap updates its own database atomically
+ * (one transaction for lmdb, a temp file renamed for cdb), so Postfix never
+ * reads half a table.
  */
 #include "publish.h"
 #include "log.h"
