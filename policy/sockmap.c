@@ -4,9 +4,10 @@
  * closes the connection when sockmap_answer() returns -1.
  *
  * Requests that close the connection (-1): longer than SOCKMAP_REQ_MAX, a
- * CR, LF or NUL anywhere, no space, an empty map name, or a key longer than
- * an address can be (64 + 1 + 253 octets).  No MTA sends these; a peer that
- * does is not an MTA we understand.
+ * CR, LF or NUL anywhere, no space, or an empty map name.  No MTA sends
+ * these; a peer that does is not an MTA we understand.  A long but valid
+ * key (a local part past RFC 5321's 64 octets, which Postfix accepts) is
+ * answered: closing would make Postfix defer the mail.
  *
  * Everything else gets an answer, and only two kinds: "OK route" when the
  * core has a route for the domain and routing.mode is rewrite, "NOTFOUND "
@@ -66,7 +67,7 @@
 #include "log.h"
 #include "util.h"
 
-#define SOCKMAP_KEY_MAX  (64 + 1 + DNAME_MAX) /* local part, '@', domain */
+#define SOCKMAP_KEY_MAX  SOCKMAP_REQ_MAX
 #define SOCKMAP_NOTFOUND "NOTFOUND "
 
 enum sockmap_map {

@@ -7,7 +7,11 @@
 #define MXD_SOCKMAP_H
 #include <stddef.h>
 
-#define SOCKMAP_REQ_MAX 1100 /* map name + key: longer requests close the connection */
+/* Map name + key: longer requests close the connection.  Postfix accepts
+ * local parts longer than RFC 5321's 64 octets (up to its 2048-octet SMTP
+ * line), and closing on such a key would defer that mail: so the limit is
+ * the line, not the RFC. */
+#define SOCKMAP_REQ_MAX 2100
 
 /* Answers one request payload (netstring already stripped) into out (the
  * answer payload, not framed).  Returns 0, or -1 when the request is
