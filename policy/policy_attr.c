@@ -9,7 +9,7 @@
  *   POLICY_ATTR_ERR_FORMAT  a name character outside [a-z_], an empty name,
  *                           a name longer than 64 octets, a line without
  *                           '=', a NUL in a value;
- *   POLICY_ATTR_ERR_SIZE    a value longer than 1024 octets, more than
+ *   POLICY_ATTR_ERR_SIZE    a value longer than 4096 octets, more than
  *                           POLICY_ATTR_MAX lines, or a request (through the
  *                           empty line) longer than POLICY_REQ_MAX octets.
  * CR is an ordinary value octet: Postfix never sends CRLF, and a "\r\n"
@@ -23,8 +23,10 @@
 #include "policy_attr.h"
 #include <string.h>
 
-#define POLICY_NAME_MAX  64
-#define POLICY_VALUE_MAX 1024
+#define POLICY_NAME_MAX 64
+/* Room for long TLS attributes (ccert_subject, ccert_issuer); a longer one
+ * closes the connection and Postfix falls back to default_action. */
+#define POLICY_VALUE_MAX 4096
 
 static int policy_name_char(unsigned char c)
 {

@@ -2,7 +2,7 @@
  * policy_attr - pure parser for Postfix policy delegation requests:
  * lines "name=value\n", ended by an empty line.  Grammar: name is
  * [a-z_]+ (1..64 octets), value is any octets but LF and NUL (at most
- * 1024), at most POLICY_ATTR_MAX lines, POLICY_REQ_MAX octets in all.
+ * 4096), at most POLICY_ATTR_MAX lines, POLICY_REQ_MAX octets in all.
  */
 #ifndef MXD_POLICY_ATTR_H
 #define MXD_POLICY_ATTR_H

@@ -95,7 +95,7 @@ action=FILTER $LISTED_ROUTE" "policy after a client left mid-request"
 raw_closes "$POLICY_SOCK" 'GET / HTTP/1.0\r\n\r\n' "policy: an HTTP request"
 raw_closes "$POLICY_SOCK" 'Request=smtpd_access_policy\n\n' "policy: an upper-case attribute name"
 raw_closes "$POLICY_SOCK" 'request=smtpd\x00access_policy\n\n' "policy: a NUL in a value"
-raw_closes "$POLICY_SOCK" "a=$(head -c 1100 /dev/zero | tr '\0' v)" "policy: a 1100-octet value"
+raw_closes "$POLICY_SOCK" "a=$(head -c 4100 /dev/zero | tr '\0' v)" "policy: a 4100-octet value"
 lines=$(i=0; while [ $i -lt 200 ]; do printf 'client_name=%s\\n' "$label$label"; i=$((i + 1)); done)
 raw_closes "$POLICY_SOCK" "$lines" "policy: 200 attributes, 25 KB, no empty line"
 R=$("$PY" "$CLIENT" raw "$POLICY_SOCK" 'request=smtpd_access_policy\nprotocol_state=RCPT\n' 1 2>&1)

@@ -2,7 +2,7 @@
  * fuzz_policy_attr - libFuzzer target for policy/policy_attr.c.  Besides
  * "does not crash", it checks the grammar of policy_attr.h on every
  * accepted request: names are [a-z_]{1,64}, values hold no LF or NUL and
- * at most 1024 octets, at most POLICY_ATTR_MAX attributes, and writing the
+ * at most 4096 octets, at most POLICY_ATTR_MAX attributes, and writing the
  * attributes back as "name=value\n" lines plus "\n" gives exactly the bytes
  * consumed.  An incomplete request is always shorter than POLICY_REQ_MAX.
  */
@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *n = req.attr[i].name, *v = req.attr[i].value;
         size_t nl = strlen(n), vl = strlen(v);
         CHECK(nl >= 1 && nl <= 64 && strspn(n, "abcdefghijklmnopqrstuvwxyz_") == nl);
-        CHECK(vl <= 1024 && memchr(v, '\n', vl) == NULL);
+        CHECK(vl <= 4096 && memchr(v, '\n', vl) == NULL);
         CHECK(n >= req.buf && v + vl < req.buf + sizeof(req.buf));
         CHECK(pos + nl + vl + 2 <= POLICY_REQ_MAX);
         memcpy(again + pos, n, nl);
