@@ -233,13 +233,7 @@ size_t cache_wait(const char *const *domains, size_t n, unsigned ms)
     struct timespec until;
     size_t left;
 
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    util_deadline(CLOCK_MONOTONIC, ms, &until);
     pthread_mutex_lock(&lock);
     while ((left = count_probing(domains, n)) > 0)
         if (pthread_cond_timedwait(&done, &lock, &until) == ETIMEDOUT) {

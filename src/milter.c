@@ -636,13 +636,7 @@ static int mlfi_pause(unsigned ms)
     struct timespec until;
     int s;
 
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    util_deadline(CLOCK_REALTIME, ms, &until);
     pthread_mutex_lock(&mlfi_lock);
     while (!mlfi_stopping && pthread_cond_timedwait(&mlfi_cond, &mlfi_lock, &until) == 0)
         ;
@@ -711,12 +705,7 @@ static void mlfi_drain(void)
 
     pthread_mutex_lock(&mlfi_lock);
     while (mlfi_busy > 0 && util_now_ms() < until) {
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 50 * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        util_deadline(CLOCK_REALTIME, 50, &ts);
         pthread_cond_timedwait(&mlfi_cond, &mlfi_lock, &ts);
     }
     if (mlfi_busy > 0)

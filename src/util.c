@@ -69,6 +69,17 @@ uint64_t util_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+void util_deadline(int clock, unsigned ms, struct timespec *ts)
+{
+    clock_gettime((clockid_t)clock, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
 int64_t util_wall_s(void)
 {
     return (int64_t)time(NULL);

@@ -18,4 +18,7 @@ size_t util_strlcpy(char *dst, const char *src, size_t size);
 uint64_t util_now_ms(void);
 /* Wall clock seconds, for the state file. */
 int64_t util_wall_s(void);
+struct timespec;
+/* The absolute time ms from now on clock, for pthread_cond_timedwait(). */
+void util_deadline(int clock, unsigned ms, struct timespec *ts);
 #endif
