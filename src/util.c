@@ -66,7 +66,9 @@ uint64_t util_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    /* Offset by ~30 years so that "now minus the age of a verdict loaded
+     * from the state file" never wraps below zero, even just after boot. */
+    return UTIL_MONO_BASE_MS + (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 void util_deadline(int clock, unsigned ms, struct timespec *ts)

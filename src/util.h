@@ -14,7 +14,8 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* strlcpy semantics: returns strlen(src); truncates but always terminates. */
 size_t util_strlcpy(char *dst, const char *src, size_t size);
-/* Monotonic milliseconds, for budgets and ages. */
+/* Monotonic milliseconds, for budgets and ages; never below UTIL_MONO_BASE_MS. */
+#define UTIL_MONO_BASE_MS (1000000ull * 1000000ull)
 uint64_t util_now_ms(void);
 /* Wall clock seconds, for the state file. */
 int64_t util_wall_s(void);
