@@ -44,11 +44,11 @@ char *control_client_ask(const char *listen, const char *request, unsigned timeo
     char *buf;
     int fd;
 
-    if (strncmp(listen, "unix:", 5) != 0) {
+    if (strncmp(listen, "unix:", 5) != 0 && strncmp(listen, "local:", 6) != 0) {
         errno = EINVAL;
         return NULL;
     }
-    fd = connect_unix(listen + 5);
+    fd = connect_unix(strchr(listen, ':') + 1);
     if (fd < 0)
         return NULL;
     if (write(fd, request, strlen(request)) < 0 || write(fd, "\n", 1) < 0) {

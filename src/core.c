@@ -208,7 +208,8 @@ static void export_listed(struct exporter *x)
 
         /* transport(5): ".example" matches every subdomain, not the apex
          * (unless parent_domain_matches_subdomains lists transport_maps). */
-        int have = !d->wildcard && cache_peek(d->name, &r) && r.have;
+        /* As core_lookup(): only pin-mx entries use what a probe learned. */
+        int have = !d->wildcard && d->route == ROUTE_PIN_MX && cache_peek(d->name, &r) && r.have;
         if (x->c->mode == MODE_REWRITE &&
             route_build(x->c, d, have ? &r.vi : NULL, route, sizeof(route))) {
             char line[CORE_ROUTE_MAX + 300];

@@ -395,10 +395,12 @@ int listen_open(struct loop *l, enum listen_proto proto, const char *spec, mode_
         return -1;
     ls = &listeners[nlisteners];
     memset(ls, 0, sizeof(*ls));
-    if (strncmp(spec, "unix:", 5) == 0) {
-        fd = open_unix(spec + 5, mode, group);
+    if (strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "local:", 6) == 0) {
+        /* "local:" is libmilter's other spelling of "unix:". */
+        const char *path = strchr(spec, ':') + 1;
+        fd = open_unix(path, mode, group);
         if (fd >= 0)
-            util_strlcpy(ls->path, spec + 5, sizeof(ls->path));
+            util_strlcpy(ls->path, path, sizeof(ls->path));
     } else if (strncmp(spec, "inet:", 5) == 0) {
         fd = open_inet(spec + 5, AF_INET);
     } else if (strncmp(spec, "inet6:", 6) == 0) {

@@ -11,7 +11,8 @@
  *  3. pinnable says whether any examined host had an A address: without one,
  *     Postfix defers the domain and only a smart host helps (routes.c).
  *  4. With an external resolver: a local failure that the external resolver
- *     does not see is local-dns-down; one it sees too is confirmed.
+ *     does not see is local-dns-down; one it sees too is confirmed; when it
+ *     says the domain does not exist (or takes no mail), that is the verdict.
  */
 #include "verdict.h"
 #include "util.h"
@@ -185,10 +186,19 @@ void verdict_decide(const struct probe_result *local, const struct probe_result 
         out->confirmed = 1;
         return;
     }
-    /* The world sees a working domain: the fault is our resolver's. */
     size_t n = strlen(out->evidence);
     snprintf(out->evidence + n, sizeof(out->evidence) - n, "; external %s %s", external->mx.server,
              verdict_name(ext.verdict));
+    if (ext.verdict == VERDICT_NXDOMAIN || ext.verdict == VERDICT_NULL_MX) {
+        /* The world says the domain takes no mail: no route could help,
+         * and a smart host must not get mail for a domain that is not. */
+        out->verdict = ext.verdict;
+        out->host[0] = '\0';
+        out->pinnable = 0;
+        out->pin[0] = '\0';
+        return;
+    }
+    /* The world sees a working domain: the fault is our resolver's. */
     out->verdict = VERDICT_LOCAL_DNS_DOWN;
     out->pinnable = ext.pinnable;
     memcpy(out->pin, ext.pin, sizeof(out->pin));
