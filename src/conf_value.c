@@ -417,8 +417,9 @@ const char *conf_value_path(const char *s)
         return NULL;
     if (*s != '/')
         return "bad path (use an absolute path or \"\" for none)";
-    if (strlen(s) > 4095)
-        return "bad path (longer than 4095)";
+    /* Room for the ".tmp.PID" of the atomic rewrites in a 4096-octet buffer. */
+    if (strlen(s) > 4000)
+        return "bad path (longer than 4000)";
     for (p = s; *p; p++)
         if ((unsigned char)*p < ' ' || *p == 0x7f)
             return "bad path (control character)";

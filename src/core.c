@@ -273,7 +273,8 @@ static void on_probe_done(void *arg, const char *domain, const struct verdict_in
                           const struct probe_result *local)
 {
     struct conf *c = core_conf();
-    struct core_answer a;
+    const struct conf_domain *listed = conf_match_normalized(c, domain);
+    struct core_answer a, before;
     struct cache_rec r;
     (void)arg, (void)local;
 
@@ -282,14 +283,17 @@ static void on_probe_done(void *arg, const char *domain, const struct verdict_in
         conf_unref(c);
         return;
     }
+    int had = cache_peek(domain, &r) && r.have;
+    answer(c, listed, had ? &r : NULL, &before);
     int changed = cache_store(domain, vi, util_now_ms(), util_wall_s());
     if (changed && cache_peek(domain, &r)) {
-        answer(c, conf_match_normalized(c, domain), &r, &a);
+        answer(c, listed, &r, &a);
         core_log_decision(NULL, domain, &a, "probe");
         /* Also when a route goes away: the table must not keep it. */
         if (c->publish[0])
             schedule(&publish_timer, PUBLISH_DELAY_MS, publish_now);
-        schedule_save(a.route[0] ? SAVE_ROUTE_DELAY_MS : SAVE_DELAY_MS);
+        int moved = strcmp(a.route, before.route) != 0;
+        schedule_save(moved ? SAVE_ROUTE_DELAY_MS : SAVE_DELAY_MS);
     }
     conf_unref(c);
 }
