@@ -184,6 +184,12 @@ static const struct valid_case valid[] = {
      "  tag_header: X-Test_1\n  publish: /etc/postfix/mxdetour_transport\n",
      {"mode=tag on_broken=transport ", "transport=smtp-ipv4 ", "tag_header=X-Test_1 ",
       "publish=/etc/postfix/mxdetour_transport "}},
+    {"publish with a table type",
+     "routing:\n  publish: \"lmdb:/var/lib/mxdetour/transport\"\n",
+     {"publish=lmdb:/var/lib/mxdetour/transport "}},
+    {"publish as texthash",
+     "routing:\n  publish: \"texthash:/var/lib/mxdetour/transport\"\n",
+     {"publish=texthash:/var/lib/mxdetour/transport "}},
     {"smarthost with on_broken and local dns down",
      "routing:\n  on_broken: smarthost\n  smarthost: \"[203.0.113.25]:25\"\n"
      "  on_local_dns_down: smarthost\n",
@@ -362,6 +368,14 @@ static const struct invalid_case invalid[] = {
      "or ':')"},
     {"routing:\n  publish: transport.lmdb\n",
      "t.yaml:2:12: routing.publish: bad path \"transport.lmdb\" (use an absolute path or \"\" for "
+     "none)"},
+    {"routing:\n  publish: \"nis:/x\"\n",
+     "t.yaml:2:12: routing.publish: bad table type \"nis:/x\" (use lmdb:, hash:, btree:, cdb:, "
+     "texthash: or a bare absolute path)"},
+    {"routing:\n  publish: \"hash:\"\n",
+     "t.yaml:2:12: routing.publish: bad table \"hash:\" (a path must follow the type)"},
+    {"routing:\n  publish: \"hash:relative\"\n",
+     "t.yaml:2:12: routing.publish: bad path \"hash:relative\" (use an absolute path or \"\" for "
      "none)"},
     {"log:\n  level: loud\n",
      "t.yaml:2:10: log.level: bad log level \"loud\" (use error, warning, notice, info or "

@@ -246,6 +246,12 @@ static void test_sockmap_lengths(void **state)
     assert_int_equal(ask(req, n + 254, out, sizeof(out)), 0);
     assert_string_equal(out, "NOTFOUND ");
 
+    /* Exactly SOCKMAP_REQ_MAX octets with a valid map name is answered. */
+    n = (size_t)sprintf(req, "postfix-transport ");
+    memset(req + n, 'l', SOCKMAP_REQ_MAX - n - 12);
+    memcpy(req + SOCKMAP_REQ_MAX - 12, "@listed.test", 12);
+    assert_int_equal(ask(req, SOCKMAP_REQ_MAX, out, sizeof(out)), 0);
+
     /* Above SOCKMAP_REQ_MAX the request is refused whatever it holds. */
     memset(req, 'x', sizeof(req));
     memcpy(req, "no-such-map ", 12);
