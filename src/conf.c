@@ -74,11 +74,14 @@ struct conf *conf_defaults(void)
 
     c->refcnt = 1;
     c->path = xstrdup("(defaults)");
-    c->listen_milter = xstrdup("unix:/run/mxdetour/milter.sock");
-    c->listen_socketmap = xstrdup("unix:/run/mxdetour/socketmap.sock");
-    c->listen_policy = xstrdup("unix:/run/mxdetour/policy.sock");
+    /* Inside Postfix's queue directory, so that a chrooted smtpd (Debian's
+     * default master.cf) reaches them as "unix:mxdetour/milter.sock". */
+    c->listen_milter = xstrdup("unix:" CONF_SPOOL_DIR "/milter.sock");
+    c->listen_socketmap = xstrdup("unix:" CONF_SPOOL_DIR "/socketmap.sock");
+    c->listen_policy = xstrdup("unix:" CONF_SPOOL_DIR "/policy.sock");
     c->listen_control = xstrdup("unix:/run/mxdetour/control.sock");
     c->socket_mode = 0660;
+    c->control_mode = 0600;
     c->socket_group = xstrdup("postfix");
     c->user = xstrdup("mxdetour");
     c->state_file = xstrdup("/var/lib/mxdetour/verdicts");
@@ -99,6 +102,7 @@ struct conf *conf_defaults(void)
     c->on_local_dns_down = LDD_NONE;
     c->tag_header = xstrdup("X-MXDetour");
     c->publish = xstrdup("");
+    c->postfix_config = xstrdup("");
     c->list = domlist_new(0);
     c->log_level = LOG_INFO;
     c->log_facility = LOG_MAIL;
@@ -144,6 +148,7 @@ void conf_unref(struct conf *c)
     free(c->transport);
     free(c->tag_header);
     free(c->publish);
+    free(c->postfix_config);
     free(c);
 }
 

@@ -19,6 +19,8 @@
 #include <sys/types.h>
 
 #define CONF_DEFAULT_PATH "/etc/mxdetour/mxdetour.yaml"
+/* Where the MTA-facing sockets live by default: Postfix's queue directory. */
+#define CONF_SPOOL_DIR "/var/spool/postfix/mxdetour"
 
 enum conf_route {
     ROUTE_SMARTHOST,
@@ -64,7 +66,8 @@ struct conf {
     char *listen_socketmap; /* "" = off */
     char *listen_policy;    /* "" = off */
     char *listen_control;   /* "" = off */
-    mode_t socket_mode;
+    mode_t socket_mode;     /* the MTA-facing sockets */
+    mode_t control_mode;    /* the control socket: flush/export are for root */
     char *socket_group; /* "" = leave group alone */
     char *user;         /* "" = do not drop privileges */
     char *state_file;   /* "" = no state file */
@@ -92,6 +95,7 @@ struct conf {
     enum conf_ldd on_local_dns_down;
     char *tag_header;
     char *publish; /* "" = off */
+    char *postfix_config; /* postmap -c DIR; "" = Postfix's own default */
 
     struct conf_domain *domains;
     size_t ndomains;

@@ -79,6 +79,7 @@ static const struct key_def keys[] = {
     {"listen", "policy", K_LISTEN, F(listen_policy), 0, 0},
     {"listen", "control", K_LISTEN, F(listen_control), 0, 0},
     {"listen", "socket_mode", K_MODE_BITS, F(socket_mode), 0, 0},
+    {"listen", "control_mode", K_MODE_BITS, F(control_mode), 0, 0},
     {"listen", "socket_group", K_ACCOUNT, F(socket_group), 0, 0},
     {"resolvers", "local", K_LOCAL, 0, 0, 0},
     {"resolvers", "external", K_EXTERNAL, 0, 0, 0},
@@ -97,6 +98,7 @@ static const struct key_def keys[] = {
     {"routing", "on_local_dns_down", K_LDD, F(on_local_dns_down), 0, 0},
     {"routing", "tag_header", K_HEADER, F(tag_header), 0, 0},
     {"routing", "publish", K_TABLE, F(publish), 0, 0},
+    {"routing", "postfix_config", K_PATH, F(postfix_config), 0, 0},
     {"log", "level", K_LEVEL, F(log_level), 0, 0},
     {"log", "facility", K_FACILITY, F(log_facility), 0, 0},
 };
@@ -117,7 +119,7 @@ struct pctx {
     struct conf_errs *errs;
     const char *file;
     size_t nerr;
-    struct pos on_broken, ldd;
+    struct pos on_broken, ldd, control;
     struct dextra *dx;
 };
 
@@ -323,6 +325,10 @@ static void apply(struct pctx *p, const struct key_def *k, const struct conf_nod
         e = conf_parse_listen(s);
         if (e == NULL)
             set_str(c, k->off, s);
+        if (k->off == F(listen_control)) {
+            p->control.line = n->line;
+            p->control.column = n->column;
+        }
         break;
     case K_MODE_BITS:
         e = conf_parse_mode_bits(s, (mode_t *)(void *)(base + k->off));
@@ -623,12 +629,33 @@ static void walk_map(struct pctx *p, const struct conf_node *m, const char *sect
     }
 }
 
+/* The control socket flushes and exports every route: on the network it
+ * would hand that to anyone who can reach the port, so only loopback. */
+static void check_control(struct pctx *p)
+{
+    const char *s = p->c->listen_control, *host = strchr(s, '@');
+
+    if (strncmp(s, "inet", 4) != 0 || host == NULL)
+        return;
+    host++;
+    if (strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+        strcmp(host, "localhost") == 0)
+        return;
+    conf_errs_add(p->errs, p->file, p->control.line, p->control.column,
+                  "listen.control: \"%s\" is not a loopback address (use unix:PATH, "
+                  "inet:PORT@127.0.0.1 or inet6:PORT@::1)",
+                  host);
+    p->nerr++;
+}
+
 /* Checks across keys, once every key is known. */
 static void cross_check(struct pctx *p)
 {
     struct conf *c = p->c;
     int have_smarthost = *c->smarthost != '\0';
     size_t i;
+
+    check_control(p);
 
     if (c->on_broken == ROUTE_SMARTHOST && !have_smarthost) {
         conf_errs_add(p->errs, p->file, p->on_broken.line, p->on_broken.column,
