@@ -230,10 +230,16 @@ char *core_export_text(void)
     return x.buf;
 }
 
+static char wait_postmap;
+#define WAIT_POSTMAP (&wait_postmap)
+
+/* arg WAIT_POSTMAP: wait for postmap (the start: the table must exist before
+ * the daemon reports ready and the admin reloads Postfix). */
 static void publish_now(struct loop *l, void *arg)
 {
     struct conf *c = core_conf();
-    (void)l, (void)arg;
+    int wait = arg == WAIT_POSTMAP;
+    (void)l;
     publish_timer = 0;
     if (c->publish[0]) {
         /* The state first: a table must never hold a route that a restart
@@ -244,7 +250,7 @@ static void publish_now(struct loop *l, void *arg)
         }
         state_save(c->state_file);
         char *text = core_export_text();
-        publish_write(c->publish, text);
+        publish_write(c->publish, text, c->postfix_config, wait);
         free(text);
     }
     conf_unref(c);
@@ -363,7 +369,7 @@ int core_start(struct loop *l, struct conf *c)
         log_info("state file %s: %ld verdicts loaded", c->state_file, n);
     loop_hook(l, drain, NULL);
     if (c->publish[0])
-        schedule(&publish_timer, 0, publish_now);
+        publish_now(l, WAIT_POSTMAP); /* empty or from the state, before any answer */
     return 0;
 }
 
@@ -399,7 +405,7 @@ void core_stop(void)
     if (n >= 0 && c->state_file[0])
         log_info("state file %s: %ld verdicts saved", c->state_file, n);
     if (c->publish[0])
-        publish_now(loop, NULL);
+        publish_now(loop, WAIT_POSTMAP); /* nobody reaps it after exit */
     conf_unref(c);
     probe_engine_free(old_engine);
     probe_engine_free(engine);

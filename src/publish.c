@@ -14,7 +14,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static unsigned children; /* postmap processes not reaped yet */
+/* postmap processes not reaped yet, with what a failure report names. */
+#define MAX_CHILDREN 16
+struct postmap_child {
+    pid_t pid;
+    char table[4200];
+    char command[8300];
+};
+static struct postmap_child running[MAX_CHILDREN];
+static unsigned nrunning;
+
+static int run_postmap(const char *spec, int bare, const char *postfix_config, int wait);
 
 static int needs_postmap(const char *spec, const char **path)
 {
@@ -34,7 +44,7 @@ static int needs_postmap(const char *spec, const char **path)
     return 1;
 }
 
-int publish_write(const char *spec, const char *text)
+int publish_write(const char *spec, const char *text, const char *postfix_config, int wait)
 {
     const char *path;
     char tmp[4096];
@@ -50,29 +60,88 @@ int publish_write(const char *spec, const char *text)
             unlink(tmp);
         return -1;
     }
-    if (postmap) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            char typed[4200];
-            snprintf(typed, sizeof(typed), "%s%s", path == spec ? "lmdb:" : "", spec);
-            execlp("postmap", "postmap", typed, (char *)NULL);
-            _exit(127);
-        }
-        if (pid < 0)
-            log_warn("publish %s: fork postmap: %s", spec, strerror(errno));
-        else
-            children++;
-    }
+    if (postmap)
+        return run_postmap(spec, path == spec, postfix_config, wait);
     return 0;
+}
+
+/* "exited with status 1" / "killed by signal 9": what an admin reads. */
+static void status_words(int status, char *buf, size_t size)
+{
+    if (WIFEXITED(status))
+        snprintf(buf, size, "exited with status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(buf, size, "killed by signal %d", WTERMSIG(status));
+    else
+        snprintf(buf, size, "ended with wait status %d", status);
+}
+
+static void postmap_failed(const struct postmap_child *ch, int status)
+{
+    char words[64];
+    status_words(status, words, sizeof(words));
+    log_warn("publish %s: \"%s\" %s%s", ch->table, ch->command, words,
+             WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (postmap not found in PATH)"
+                                                             : "");
+}
+
+static int run_postmap(const char *spec, int bare, const char *postfix_config, int wait)
+{
+    char typed[4200];
+    int status;
+
+    if (nrunning == MAX_CHILDREN) {
+        /* Every run must happen (the last one holds the newest routes), and
+         * postmap of a table takes milliseconds: wait for the oldest. */
+        if (waitpid(running[0].pid, &status, 0) == running[0].pid &&
+            !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+            postmap_failed(&running[0], status);
+        running[0] = running[--nrunning];
+    }
+    struct postmap_child *ch = &running[nrunning];
+    snprintf(typed, sizeof(typed), "%s%s", bare ? "lmdb:" : "", spec);
+    util_strlcpy(ch->table, typed, sizeof(ch->table));
+    if (postfix_config && postfix_config[0])
+        snprintf(ch->command, sizeof(ch->command), "postmap -c %s %s", postfix_config, typed);
+    else
+        snprintf(ch->command, sizeof(ch->command), "postmap %s", typed);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (postfix_config && postfix_config[0])
+            execlp("postmap", "postmap", "-c", postfix_config, typed, (char *)NULL);
+        else
+            execlp("postmap", "postmap", typed, (char *)NULL);
+        _exit(127);
+    }
+    if (pid < 0) {
+        log_warn("publish %s: \"%s\": fork: %s", ch->table, ch->command, strerror(errno));
+        return -1;
+    }
+    ch->pid = pid;
+    if (!wait) {
+        nrunning++;
+        return 0;
+    }
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    postmap_failed(ch, status);
+    return -1;
 }
 
 void publish_reap(void)
 {
     int status;
-    pid_t pid;
-    while (children > 0 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        children--;
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            log_warn("publish: postmap (pid %ld) failed with status %d", (long)pid, status);
+    for (unsigned i = 0; i < nrunning;) {
+        pid_t pid = waitpid(running[i].pid, &status, WNOHANG);
+        if (pid == 0) {
+            i++;
+            continue;
+        }
+        if (pid > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+            postmap_failed(&running[i], status);
+        running[i] = running[--nrunning];
     }
 }

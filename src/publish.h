@@ -9,8 +9,13 @@
  */
 #ifndef MXD_PUBLISH_H
 #define MXD_PUBLISH_H
-/* Rewrites the table from text ("domain route\n" lines).  Returns 0 or -1 (logged). */
-int publish_write(const char *spec, const char *text);
+/* Rewrites the table from text ("domain route\n" lines) and runs
+ * "postmap [-c postfix_config] TYPE:PATH" for the indexed types
+ * (postfix_config "" = Postfix's own).  wait: block until postmap is done
+ * (the start-up, so that the table exists before the daemon says ready);
+ * otherwise the loop reaps it later.  Returns 0 or -1 (logged with the
+ * table, the command and how it failed). */
+int publish_write(const char *spec, const char *text, const char *postfix_config, int wait);
 /* Reaps finished postmap children; call from time to time. */
 void publish_reap(void);
 #endif
