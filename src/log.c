@@ -6,16 +6,44 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int log_level = LOG_INFO;
-static int log_stderr;
+static int log_stderr; /* enum log_stderr, read by every thread */
 
 void log_open(const char *ident, int facility, int level, int to_stderr)
 {
     openlog(ident, LOG_PID | LOG_NDELAY, facility);
     log_level = level;
-    log_stderr = to_stderr;
+    __atomic_store_n(&log_stderr, to_stderr, __ATOMIC_RELAXED);
+}
+
+void log_stderr_off(void)
+{
+    __atomic_store_n(&log_stderr, LOG_STDERR_OFF, __ATOMIC_RELAXED);
+}
+
+/* The stderr copy: "2026-12-02T00:31:56.123+0000 mxdetourd: text" in the
+ * foreground, where no syslog daemon adds the time; just the name before
+ * the start-up is done, when it reads as a command's error message. */
+static void to_stderr(int mode, const char *line)
+{
+    char out[2300], stamp[64] = "";
+    if (mode == LOG_STDERR_STAMPED) {
+        struct timespec ts;
+        struct tm tm;
+        char zone[8];
+        clock_gettime(CLOCK_REALTIME, &ts);
+        localtime_r(&ts.tv_sec, &tm);
+        strftime(zone, sizeof(zone), "%z", &tm);
+        size_t n = strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(stamp + n, sizeof(stamp) - n, ".%03ld%s ", ts.tv_nsec / 1000000L, zone);
+    }
+    int m = snprintf(out, sizeof(out), "%smxdetourd: %s\n", stamp, line);
+    if (m > 0 &&
+        write(STDERR_FILENO, out, (size_t)m < sizeof(out) ? (size_t)m : sizeof(out) - 1) < 0)
+        log_stderr_off();
 }
 
 void log_set_level(int level)
@@ -34,14 +62,9 @@ void log_msg(int prio, const char *fmt, ...)
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     syslog(prio, "%s", line);
-    if (log_stderr) {
-        size_t n = strlen(line);
-        char out[sizeof(line) + 16];
-        int m = snprintf(out, sizeof(out), "mxdetourd: %.*s\n", (int)n, line);
-        if (m > 0 &&
-            write(STDERR_FILENO, out, (size_t)m < sizeof(out) ? (size_t)m : sizeof(out) - 1) < 0)
-            log_stderr = 0;
-    }
+    int mode = __atomic_load_n(&log_stderr, __ATOMIC_RELAXED);
+    if (mode == LOG_STDERR_STAMPED || (mode == LOG_STDERR_ERRORS && prio <= LOG_WARNING))
+        to_stderr(mode, line);
 }
 
 static size_t put(char *buf, size_t size, size_t pos, char c)

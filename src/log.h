@@ -9,7 +9,15 @@
 #include <stddef.h>
 #include <syslog.h>
 
+/* Where a copy of each line goes besides syslog. */
+enum log_stderr {
+    LOG_STDERR_OFF,     /* detached, or under systemd: syslog reaches the journal */
+    LOG_STDERR_STAMPED, /* -f: every line, with a timestamp */
+    LOG_STDERR_ERRORS,  /* starting without -f: warnings and errors only */
+};
+
 void log_open(const char *ident, int facility, int level, int to_stderr);
+void log_stderr_off(void);
 void log_set_level(int level);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define log_err(...)    log_msg(LOG_ERR, __VA_ARGS__)

@@ -1,24 +1,33 @@
 /*
  * mxdetourd - the daemon: loads the config, binds the listeners as root,
- * drops to `user`, starts the milter thread and runs the event loop.
- * SIGHUP reloads (a bad file is logged and the old config stays), SIGTERM
- * and SIGINT stop: listeners close, requests in flight get up to
- * DRAIN_MS to finish, state is saved, exit 0.
+ * loads the state, drops to `user`, starts the milter thread and runs the
+ * event loop.  Without -f it detaches only once all of that worked: the
+ * parent waits on a pipe for the child's "ready", so a failure is said on
+ * the admin's terminal with the right exit status (DESIGN 8) instead of in
+ * a log nobody reads yet.  SIGHUP reloads (a bad file is logged and the old
+ * config stays), SIGTERM and SIGINT stop: listeners close, requests in
+ * flight get up to DRAIN_MS to finish, state is saved, exit 0.
  */
+#include "config.h"
 #include "conf.h"
 #include "core_daemon.h"
 #include "listen.h"
 #include "log.h"
 #include "loop.h"
 #include "milter.h"
+#include "notify.h"
 #include "util.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sys/wait.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -38,9 +47,12 @@ static void on_signal(int sig)
     errno = saved;
 }
 
-static void usage(void)
+static void usage(FILE *to)
 {
-    fprintf(stderr, "usage: mxdetourd [-f] [-t] [-c FILE]\n");
+    fprintf(to, "usage: mxdetourd [-f] [-t] [-c FILE] [--version]\n"
+                "  -f  stay in the foreground (log to stderr too)\n"
+                "  -t  check the config and exit\n"
+                "  -c  config file (default " CONF_DEFAULT_PATH ")\n");
 }
 
 static struct conf *load(const char *path, int to_stderr)
@@ -76,31 +88,114 @@ static int drop_privileges(const char *user)
     return 0;
 }
 
+/* The folder of a unix socket, made when missing (its parent must exist):
+ * /var/spool/postfix/mxdetour and /run/mxdetour are ours to create, and a
+ * missing one would otherwise stop the start-up on a fresh machine.  Owned
+ * by user and group so that only the daemon and the MTA can enter it. */
+static int socket_dir(const char *spec, const struct conf *c)
+{
+    char path[4096];
+    struct stat st;
+    const char *colon = strchr(spec, ':');
+
+    if (strncmp(spec, "unix:", 5) != 0 && strncmp(spec, "local:", 6) != 0)
+        return 0;
+    util_strlcpy(path, colon + 1, sizeof(path));
+    char *dir = dirname(path);
+    if (stat(dir, &st) == 0)
+        return 0;
+    if (mkdir(dir, 0750) < 0) {
+        fprintf(stderr, "mxdetourd: cannot create %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    if (geteuid() == 0) {
+        struct passwd *pw = c->user[0] ? getpwnam(c->user) : NULL;
+        struct group *gr = c->socket_group[0] ? getgrnam(c->socket_group) : NULL;
+        if (chown(dir, pw ? pw->pw_uid : (uid_t)-1, gr ? gr->gr_gid : (gid_t)-1) < 0)
+            log_warn("%s: chown: %s", dir, strerror(errno));
+    }
+    return 0;
+}
+
+static int open_one(enum listen_proto proto, const char *spec, mode_t mode, const struct conf *c)
+{
+    if (!spec[0])
+        return 0;
+    if (socket_dir(spec, c) < 0)
+        return -1;
+    return listen_open(loop, proto, spec, mode, c->socket_group);
+}
+
 static int open_listeners(const struct conf *c)
 {
-    if (c->listen_socketmap[0] &&
-        listen_open(loop, LISTEN_SOCKMAP, c->listen_socketmap, c->socket_mode, c->socket_group))
+    if (open_one(LISTEN_SOCKMAP, c->listen_socketmap, c->socket_mode, c) ||
+        open_one(LISTEN_POLICY, c->listen_policy, c->socket_mode, c) ||
+        open_one(LISTEN_CONTROL, c->listen_control, c->control_mode, c))
         return -1;
-    if (c->listen_policy[0] &&
-        listen_open(loop, LISTEN_POLICY, c->listen_policy, c->socket_mode, c->socket_group))
-        return -1;
-    if (c->listen_control[0] &&
-        listen_open(loop, LISTEN_CONTROL, c->listen_control, c->socket_mode, c->socket_group))
-        return -1;
-    return 0;
+    return c->listen_milter[0] ? socket_dir(c->listen_milter, c) : 0;
+}
+
+/* Forks; the parent waits until the child says it is ready (one byte on
+ * the pipe) and exits 0, or until the pipe closes without it and exits
+ * with the child's status.  Returns the write end in the child. */
+static int detach(void)
+{
+    int p[2];
+    pid_t pid;
+    char ok;
+
+    if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+        fprintf(stderr, "mxdetourd: cannot detach: %s\n", strerror(errno));
+        exit(1);
+    }
+    if (pid == 0) {
+        close(p[0]);
+        setsid();
+        return p[1];
+    }
+    close(p[1]);
+    ssize_t n;
+    while ((n = read(p[0], &ok, 1)) < 0 && errno == EINTR)
+        ;
+    if (n == 1)
+        _exit(0);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
+/* The child is ready: the parent may exit 0, and the terminal is let go. */
+static void detached(int fd)
+{
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        if (null > STDERR_FILENO)
+            close(null);
+    }
+    log_stderr_off();
+    if (write(fd, "", 1) != 1)
+        log_warn("start-up pipe: %s", strerror(errno));
+    close(fd);
 }
 
 static void reload(const char *path)
 {
+    notify_reloading();
     struct conf *c = load(path, 0);
     if (!c) {
         log_err("reload of %s failed: keeping the old config", path);
+        notify_ready();
         return;
     }
     core_reload(c);
     log_notice("reloaded %s: %zu listed domains (listener changes need a restart)", path,
                c->ndomains);
     conf_unref(c);
+    notify_ready();
 }
 
 /* Wakes the loop so it can look at the signal flags. */
@@ -116,35 +211,86 @@ static int check_signals(struct loop *l, void *arg)
     return -1;
 }
 
-int main(int argc, char **argv)
+static int parse_args(int argc, char **argv, const char **path, int *fg, int *test)
 {
-    const char *path = CONF_DEFAULT_PATH;
-    int fg = 0, test = 0, opt, milter_on = 0;
-    struct sigaction sa;
-
+    int opt;
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("mxdetourd %s\n", PACKAGE_VERSION);
+            return 0;
+        }
+        if (strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        }
+    }
     while ((opt = getopt(argc, argv, "c:fth")) != -1) {
         switch (opt) {
         case 'c':
-            path = optarg;
+            *path = optarg;
             break;
         case 'f':
-            fg = 1;
+            *fg = 1;
             break;
         case 't':
-            test = 1;
+            *test = 1;
             break;
         case 'h':
-            usage();
+            usage(stdout);
             return 0;
         default:
-            usage();
+            usage(stderr);
             return 2;
         }
     }
     if (optind != argc) {
-        usage();
+        usage(stderr);
         return 2;
     }
+    return -1;
+}
+
+/* Everything that can fail is done here, before the start is reported. */
+static int start(struct conf *c, const char *path, int *milter_on)
+{
+    struct sigaction sa;
+
+    loop = loop_new();
+    if (!loop) {
+        log_err("cannot create the event loop: %s", strerror(errno));
+        return 1;
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    /* Every socket, the milter's too, is bound as root so that it can be
+     * given socket_group; glibc's setuid() then covers the milter thread.
+     * core_start() loads the state and writes the publish table first, so
+     * that transport_maps names a table that exists once we are up. */
+    if (open_listeners(c) < 0 || core_start(loop, c) < 0)
+        return EX_UNAVAILABLE;
+    if (c->listen_milter[0]) {
+        if (milter_start(c->listen_milter) < 0)
+            return EX_UNAVAILABLE;
+        *milter_on = 1;
+    }
+    if (drop_privileges(c->user) < 0)
+        return EX_UNAVAILABLE;
+    loop_hook(loop, check_signals, (void *)path);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = CONF_DEFAULT_PATH;
+    int fg = 0, test = 0, milter_on = 0, ready_fd = -1, rc;
+
+    if ((rc = parse_args(argc, argv, &path, &fg, &test)) >= 0)
+        return rc;
     struct conf *c = load(path, 1);
     if (!c)
         return EX_CONFIG;
@@ -155,38 +301,29 @@ int main(int argc, char **argv)
         conf_unref(c);
         return 0;
     }
-    log_open("mxdetourd", c->log_facility, c->log_level, fg);
-    if (!fg && daemon(0, 0) < 0) {
-        log_err("daemon: %s", strerror(errno));
-        return 1;
+    /* Under systemd (JOURNAL_STREAM), stderr is the journal, which gets the
+     * syslog lines already: one copy is enough.  Until the daemon detaches,
+     * errors go to the terminal that started it. */
+    log_open("mxdetourd", c->log_facility, c->log_level,
+             getenv("JOURNAL_STREAM") ? LOG_STDERR_OFF
+             : fg                     ? LOG_STDERR_STAMPED
+                                      : LOG_STDERR_ERRORS);
+    if (!fg)
+        ready_fd = detach();
+    rc = start(c, path, &milter_on);
+    if (rc != 0) {
+        conf_unref(c);
+        return rc;
     }
-    loop = loop_new();
-    if (!loop)
-        return 1;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    /* Every socket, the milter's too, is bound as root so that it can be
-     * given socket_group; glibc's setuid() then covers the milter thread. */
-    if (open_listeners(c) < 0 || core_start(loop, c) < 0)
-        return EX_UNAVAILABLE;
-    if (c->listen_milter[0]) {
-        if (milter_start(c->listen_milter) < 0)
-            return EX_UNAVAILABLE;
-        milter_on = 1;
-    }
-    if (drop_privileges(c->user) < 0)
-        return EX_UNAVAILABLE;
-    loop_hook(loop, check_signals, (void *)path);
     log_notice("started: %s, %zu listed domains", path, c->ndomains);
     conf_unref(c);
+    if (ready_fd >= 0)
+        detached(ready_fd);
+    notify_ready();
     loop_run(loop);
 
     log_notice("stopping");
+    notify_stopping();
     listen_close_all();
     if (milter_on)
         milter_stop();
