@@ -68,9 +68,9 @@ struct conf {
     char *listen_control;   /* "" = off */
     mode_t socket_mode;     /* the MTA-facing sockets */
     mode_t control_mode;    /* the control socket: flush/export are for root */
-    char *socket_group; /* "" = leave group alone */
-    char *user;         /* "" = do not drop privileges */
-    char *state_file;   /* "" = no state file */
+    char *socket_group;     /* "" = leave group alone */
+    char *user;             /* "" = do not drop privileges */
+    char *state_file;       /* "" = no state file */
 
     int local_system; /* 1: /etc/resolv.conf */
     struct conf_server *local;
@@ -94,7 +94,7 @@ struct conf {
     char *transport;
     enum conf_ldd on_local_dns_down;
     char *tag_header;
-    char *publish; /* "" = off */
+    char *publish;        /* "" = off */
     char *postfix_config; /* postmap -c DIR; "" = Postfix's own default */
 
     struct conf_domain *domains;

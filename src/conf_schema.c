@@ -638,8 +638,7 @@ static void check_control(struct pctx *p)
     if (strncmp(s, "inet", 4) != 0 || host == NULL)
         return;
     host++;
-    if (strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
-        strcmp(host, "localhost") == 0)
+    if (strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 || strcmp(host, "localhost") == 0)
         return;
     conf_errs_add(p->errs, p->file, p->control.line, p->control.column,
                   "listen.control: \"%s\" is not a loopback address (use unix:PATH, "

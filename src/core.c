@@ -230,16 +230,12 @@ char *core_export_text(void)
     return x.buf;
 }
 
-static char wait_postmap;
-#define WAIT_POSTMAP (&wait_postmap)
-
-/* arg WAIT_POSTMAP: wait for postmap (the start: the table must exist before
- * the daemon reports ready and the admin reloads Postfix). */
-static void publish_now(struct loop *l, void *arg)
+/* wait: block until postmap is done (start and stop: the table must exist
+ * before the daemon reports ready and the admin reloads Postfix, and
+ * nobody reaps postmap after the exit). */
+static void publish(int wait)
 {
     struct conf *c = core_conf();
-    int wait = arg == WAIT_POSTMAP;
-    (void)l;
     publish_timer = 0;
     if (c->publish[0]) {
         /* The state first: a table must never hold a route that a restart
@@ -254,6 +250,12 @@ static void publish_now(struct loop *l, void *arg)
         free(text);
     }
     conf_unref(c);
+}
+
+static void publish_now(struct loop *l, void *arg)
+{
+    (void)l, (void)arg;
+    publish(0);
 }
 
 static void schedule(uint64_t *timer, unsigned ms, loop_timer_cb cb)
@@ -369,7 +371,7 @@ int core_start(struct loop *l, struct conf *c)
         log_info("state file %s: %ld verdicts loaded", c->state_file, n);
     loop_hook(l, drain, NULL);
     if (c->publish[0])
-        publish_now(l, WAIT_POSTMAP); /* empty or from the state, before any answer */
+        publish(1); /* empty or from the state, before any answer */
     return 0;
 }
 
@@ -405,7 +407,7 @@ void core_stop(void)
     if (n >= 0 && c->state_file[0])
         log_info("state file %s: %ld verdicts saved", c->state_file, n);
     if (c->publish[0])
-        publish_now(loop, WAIT_POSTMAP); /* nobody reaps it after exit */
+        publish(1);
     conf_unref(c);
     probe_engine_free(old_engine);
     probe_engine_free(engine);

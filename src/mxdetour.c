@@ -3,7 +3,9 @@
  * status, lookup, flush and export ask the running daemon over the control
  * socket.  Verbs are dispatched from one table.  Exit codes: DESIGN.md 8.
  */
+#include "config.h"
 #include "conf.h"
+#include "conf_warn.h"
 #include "control_client.h"
 #include "dname.h"
 #include "json.h"
@@ -33,7 +35,8 @@ static void usage(void)
             "                  [--timeout DUR] [--tries N] [--file FILE] DOMAIN...\n"
             "       mxdetour [-c FILE] check-config\n"
             "       mxdetour [-c FILE | -s unix:PATH] status | lookup DOMAIN | flush [DOMAIN] | "
-            "export\n");
+            "export\n"
+            "       mxdetour --version\n");
 }
 
 /* Loads the config; without -c a missing default file means built-in defaults. */
@@ -304,6 +307,12 @@ static int cmd_probe(int argc, char **argv)
 
 /* ---- check-config ---- */
 
+static void print_warning(const char *text, void *arg)
+{
+    (void)arg;
+    printf("warning: %s\n", text);
+}
+
 static int cmd_check(int argc, char **argv)
 {
     char line[512];
@@ -317,6 +326,7 @@ static int cmd_check(int argc, char **argv)
         return EX_CONFIG;
     conf_summary(c, line, sizeof(line));
     printf("%s\n", line);
+    conf_warnings(c, print_warning, NULL);
     conf_unref(c);
     return 0;
 }
@@ -416,6 +426,9 @@ int main(int argc, char **argv)
             i += 2;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage();
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("mxdetour %s\n", PACKAGE_VERSION);
             return 0;
         } else {
             usage();

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 #include "conf.h"
+#include "conf_warn.h"
 #include "core_daemon.h"
 #include "listen.h"
 #include "log.h"
@@ -53,6 +54,12 @@ static void usage(FILE *to)
                 "  -f  stay in the foreground (log to stderr too)\n"
                 "  -t  check the config and exit\n"
                 "  -c  config file (default " CONF_DEFAULT_PATH ")\n");
+}
+
+static void log_warning(const char *text, void *arg)
+{
+    (void)arg;
+    log_warn("config: %s", text);
 }
 
 static struct conf *load(const char *path, int to_stderr)
@@ -308,6 +315,7 @@ int main(int argc, char **argv)
              getenv("JOURNAL_STREAM") ? LOG_STDERR_OFF
              : fg                     ? LOG_STDERR_STAMPED
                                       : LOG_STDERR_ERRORS);
+    conf_warnings(c, log_warning, NULL);
     if (!fg)
         ready_fd = detach();
     rc = start(c, path, &milter_on);

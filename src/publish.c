@@ -81,8 +81,7 @@ static void postmap_failed(const struct postmap_child *ch, int status)
     char words[64];
     status_words(status, words, sizeof(words));
     log_warn("publish %s: \"%s\" %s%s", ch->table, ch->command, words,
-             WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (postmap not found in PATH)"
-                                                             : "");
+             WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (postmap not found in PATH)" : "");
 }
 
 static int run_postmap(const char *spec, int bare, const char *postfix_config, int wait)

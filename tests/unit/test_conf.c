@@ -149,7 +149,9 @@ static const struct valid_case valid[] = {
       "mode=rewrite on_broken=pin-mx smarthost= transport=smtp ldd=none tag_header=X-MXDetour",
       "publish= postfix_config= level=info facility=mail domains= "}},
     {"comments only", "# nothing here\n\n   # still nothing\n", {"user=mxdetour", "domains= "}},
-    {"explicit empty document", "---\n...\n", {"policy=unix:/var/spool/postfix/mxdetour/policy.sock"}},
+    {"explicit empty document",
+     "---\n...\n",
+     {"policy=unix:/var/spool/postfix/mxdetour/policy.sock"}},
     {"control on loopback, own mode, postfix_config",
      "listen:\n  control: inet:9999@127.0.0.1\n  control_mode: \"0660\"\n"
      "routing:\n  postfix_config: /etc/postfix-out\n",
