@@ -5,12 +5,30 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . contrib/deps.sh
-mxd_apt_install $BUILD_DEPS
+# The example config publishes a Postfix lmdb: table and listens inside
+# Postfix's queue directory.  Postfix is installed ("No configuration":
+# nothing is configured or started) only where no mail server is installed:
+# installing it would replace an existing Exim or Sendmail.
+mta=""
+if ! dpkg-query -W -f '${Status}\n' postfix 2>/dev/null | grep -q 'ok installed' &&
+    [ ! -e /usr/sbin/sendmail ]; then
+    mta="postfix postfix-lmdb"
+elif dpkg-query -W -f '${Status}\n' postfix 2>/dev/null | grep -q 'ok installed'; then
+    mta="postfix-lmdb"
+fi
+# shellcheck disable=SC2086
+mxd_apt_install $BUILD_DEPS $mta
 [ -f configure ] || ./autogen.sh >/dev/null
 [ -f Makefile ] || ./configure -q
 make -s -j"$(nproc)"
-# What the example config expects: its user, runtime and state folders.
+# What the example config expects: its user and its folders (what the
+# Debian package's postinst makes too).
 id mxdetour >/dev/null 2>&1 || useradd --system --home-dir /var/lib/mxdetour --shell /usr/sbin/nologin mxdetour
-install -d -o mxdetour -g mxdetour -m 0755 /run/mxdetour /var/lib/mxdetour
+group=mxdetour
+getent group postfix >/dev/null && group=postfix
+install -d -o mxdetour -g mxdetour -m 0750 /var/lib/mxdetour
+install -d -o mxdetour -g mxdetour -m 0755 /run/mxdetour
+install -d -m 0755 /var/spool/postfix
+install -d -o mxdetour -g "$group" -m 0750 /var/spool/postfix/mxdetour
 src/mxdetour check-config -c contrib/mxdetour.yaml
 exec src/mxdetourd -f -c contrib/mxdetour.yaml
