@@ -370,6 +370,7 @@ int core_start(struct loop *l, struct conf *c)
     if (n > 0)
         log_info("state file %s: %ld verdicts loaded", c->state_file, n);
     loop_hook(l, drain, NULL);
+    publish_run_as(c->user);
     if (c->publish[0])
         publish(1); /* empty or from the state, before any answer */
     return 0;
@@ -408,6 +409,7 @@ void core_stop(void)
         log_info("state file %s: %ld verdicts saved", c->state_file, n);
     if (c->publish[0])
         publish(1);
+    publish_reap_all();
     conf_unref(c);
     probe_engine_free(old_engine);
     probe_engine_free(engine);

@@ -8,6 +8,8 @@
 #include "util.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,27 @@ static struct postmap_child running[MAX_CHILDREN];
 static unsigned nrunning;
 
 static int run_postmap(const char *spec, int bare, const char *postfix_config, int wait);
+
+/* The account postmap runs as when the daemon is still root (the start-up
+ * publish): a table built by root could not be updated by the daemon
+ * after its privilege drop. */
+static char run_as[256];
+
+void publish_run_as(const char *user)
+{
+    util_strlcpy(run_as, user ? user : "", sizeof(run_as));
+}
+
+static int drop_to(const char *user)
+{
+    struct passwd *pw = getpwnam(user);
+    if (!pw)
+        return -1;
+    return initgroups(pw->pw_name, pw->pw_gid) == 0 && setgid(pw->pw_gid) == 0 &&
+                   setuid(pw->pw_uid) == 0
+               ? 0
+               : -1;
+}
 
 static int needs_postmap(const char *spec, const char **path)
 {
@@ -106,6 +129,8 @@ static int run_postmap(const char *spec, int bare, const char *postfix_config, i
         snprintf(ch->command, sizeof(ch->command), "postmap %s", typed);
     pid_t pid = fork();
     if (pid == 0) {
+        if (run_as[0] && geteuid() == 0 && drop_to(run_as) < 0)
+            _exit(126);
         if (postfix_config && postfix_config[0])
             execlp("postmap", "postmap", "-c", postfix_config, typed, (char *)NULL);
         else
@@ -128,6 +153,17 @@ static int run_postmap(const char *spec, int bare, const char *postfix_config, i
         return 0;
     postmap_failed(ch, status);
     return -1;
+}
+
+void publish_reap_all(void)
+{
+    int status;
+    while (nrunning > 0) {
+        if (waitpid(running[0].pid, &status, 0) == running[0].pid &&
+            !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+            postmap_failed(&running[0], status);
+        running[0] = running[--nrunning];
+    }
 }
 
 void publish_reap(void)

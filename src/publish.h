@@ -18,4 +18,8 @@
 int publish_write(const char *spec, const char *text, const char *postfix_config, int wait);
 /* Reaps finished postmap children; call from time to time. */
 void publish_reap(void);
+/* Waits for every postmap child (at exit). */
+void publish_reap_all(void);
+/* postmap runs as this user while the daemon is still root ("" = as is). */
+void publish_run_as(const char *user);
 #endif
