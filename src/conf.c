@@ -86,6 +86,10 @@ struct conf *conf_defaults(void)
     c->user = xstrdup("mxdetour");
     c->state_file = xstrdup("/var/lib/mxdetour/verdicts");
     c->local_system = 1;
+    c->canary = xcalloc(2, sizeof(*c->canary));
+    c->canary[0] = xstrdup("."); /* the root: every recursive resolver has it */
+    c->ncanary = 1;
+    c->check_interval_ms = 10000;
     c->timeout_ms = 2000;
     c->tries = 2;
     c->concurrency = 200;
@@ -107,6 +111,13 @@ struct conf *conf_defaults(void)
     c->log_level = LOG_INFO;
     c->log_facility = LOG_MAIL;
     return c;
+}
+
+void conf_free_names(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
 }
 
 struct conf *conf_ref(struct conf *c)
@@ -147,6 +158,7 @@ void conf_unref(struct conf *c)
     free(c->smarthost);
     free(c->transport);
     free(c->tag_header);
+    conf_free_names(c->canary, c->ncanary);
     free(c->publish);
     free(c->postfix_config);
     free(c);

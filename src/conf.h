@@ -77,6 +77,9 @@ struct conf {
     size_t nlocal;
     struct conf_server *external;
     size_t nexternal;
+    char **canary; /* names asked to tell whether the local resolver is up */
+    size_t ncanary;
+    unsigned check_interval_ms;
 
     unsigned timeout_ms;
     unsigned tries;
@@ -115,6 +118,7 @@ struct conf *conf_load(const char *path, struct conf_errs *errs);
 /* Parses an in-memory document; name is used in messages. */
 struct conf *conf_load_buf(const char *name, const char *buf, size_t len, struct conf_errs *errs);
 struct conf *conf_ref(struct conf *c);
+void conf_free_names(char **v, size_t n);
 void conf_unref(struct conf *c);
 void conf_errs_free(struct conf_errs *errs);
 void conf_errs_add(struct conf_errs *errs, const char *file, int line, int col, const char *fmt,

@@ -40,6 +40,7 @@ enum ktype {
     K_TABLE,
     K_LOCAL,
     K_EXTERNAL,
+    K_CANARY,
     K_DURATION,  /* > 0 */
     K_DURATION0, /* >= 0 */
     K_UINT,
@@ -83,6 +84,8 @@ static const struct key_def keys[] = {
     {"listen", "socket_group", K_ACCOUNT, F(socket_group), 0, 0},
     {"resolvers", "local", K_LOCAL, 0, 0, 0},
     {"resolvers", "external", K_EXTERNAL, 0, 0, 0},
+    {"resolvers", "canary", K_CANARY, 0, 0, 0},
+    {"resolvers", "check_interval", K_DURATION, F(check_interval_ms), 0, 0},
     {"probe", "timeout", K_DURATION, F(timeout_ms), 0, 0},
     {"probe", "tries", K_UINT, F(tries), 1, 10},
     {"probe", "concurrency", K_UINT, F(concurrency), 1, 10000},
@@ -248,6 +251,39 @@ static void parse_servers(struct pctx *p, const struct conf_node *n, const char 
     }
 }
 
+/* resolvers.canary: names the local resolver must be able to resolve
+ * ("." is the root zone, always in a recursive resolver's reach). */
+static void parse_canary(struct pctx *p, const struct conf_node *n, const char *path)
+{
+    struct conf *c = p->c;
+
+    if (n->kind != CONF_NODE_SEQ) {
+        if (n->kind != CONF_NODE_BAD)
+            err_at(p, n, "%s: expected a list of names, got %s", path, kind_name(n));
+        return;
+    }
+    if (n->n == 0 || n->n > CONF_MAX_CANARY) {
+        err_at(p, n, "%s: give 1 to %d names", path, CONF_MAX_CANARY);
+        return;
+    }
+    conf_free_names(c->canary, c->ncanary);
+    c->canary = xcalloc(n->n + 1, sizeof(*c->canary));
+    c->ncanary = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        char name[DNAME_MAX + 1];
+        const char *v = scalar(p, n->child[i], path), *e = NULL;
+        if (v == NULL)
+            continue;
+        if (strcmp(v, ".") != 0 && (e = dname_normalize(v, name, sizeof(name))) != NULL) {
+            char msg[160];
+            snprintf(msg, sizeof(msg), "bad name (%s)", e);
+            bad_value(p, n->child[i], path, msg);
+            continue;
+        }
+        c->canary[c->ncanary++] = xstrdup(strcmp(v, ".") == 0 ? "." : name);
+    }
+}
+
 static void parse_local(struct pctx *p, const struct conf_node *n)
 {
     struct conf *c = p->c;
@@ -310,6 +346,9 @@ static void apply(struct pctx *p, const struct key_def *k, const struct conf_nod
         return;
     case K_EXTERNAL:
         parse_servers(p, n, path, &c->external, &c->nexternal);
+        return;
+    case K_CANARY:
+        parse_canary(p, n, path);
         return;
     case K_UINT:
         parse_int(p, n, path, k);

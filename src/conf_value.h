@@ -13,6 +13,7 @@
  * (conf_load of a disk image) from eating memory. */
 #define CONF_MAX_FILE    (64u * 1024 * 1024)
 #define CONF_MAX_SERVERS 32
+#define CONF_MAX_CANARY  8
 #define CONF_MAX_NOTE    256
 
 /* 1 and *v when s[0..n) is a decimal number not above max. */

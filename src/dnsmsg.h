@@ -9,6 +9,7 @@
 #include "verdict.h"
 
 #define DNSMSG_T_A     1
+#define DNSMSG_T_NS    2
 #define DNSMSG_T_CNAME 5
 #define DNSMSG_T_MX    15
 #define DNSMSG_T_TXT   16

@@ -7,6 +7,8 @@
 #include "probe_dns.h"
 #include "util.h"
 #include <arpa/inet.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,20 +16,39 @@ struct probe_engine {
     struct pdns *local, *external;
     unsigned max_mx, running, timeout_ms, tries;
     int dying; /* queries still in flight end cancelled, not as evidence */
+    char **canary;
+    size_t ncanary;
 };
+
+/* One walk through DNS (MX, then A and AAAA of each MX host) on one
+ * channel.  A probe runs up to three: the local one, then, when that one
+ * failed, a re-ask through the local resolver and a confirmation through
+ * the external ones, side by side. */
+struct pass {
+    struct probe *p;
+    struct pdns *d;
+    struct probe_result *r;
+    unsigned pending; /* queries not answered yet */
+};
+
+enum { PASS_LOCAL, PASS_REASK, PASS_EXT, PASS__COUNT };
 
 struct probe {
     struct probe_engine *e;
-    struct pdns *pass; /* channel of the pass under way */
-    struct probe_result local, ext, *cur;
-    unsigned pending;
+    struct probe_result local, reask, ext;
+    struct pass pass[PASS__COUNT];
+    unsigned passes;   /* passes and canary checks under way */
+    unsigned canaries; /* canary answers still awaited */
+    int canary_asked;  /* the local pass failed in a way the resolver may cause */
+    int canary_up;     /* some canary name answered */
+    char canary_evidence[128];
     uint64_t start;
     probe_done_cb cb;
     void *arg;
 };
 
 struct hostq { /* one A or AAAA query of one MX host */
-    struct probe *p;
+    struct pass *ps;
     struct probe_host *h;
     int qtype;
 };
@@ -40,19 +61,17 @@ struct probe_engine *probe_engine_new(struct loop *l, const struct conf *c, char
     e->max_mx = c->max_mx < PROBE_MAX_MX ? c->max_mx : PROBE_MAX_MX;
     e->timeout_ms = c->timeout_ms;
     e->tries = c->tries;
+    e->ncanary = c->ncanary;
+    e->canary = xcalloc(c->ncanary + 1, sizeof(*e->canary));
+    for (size_t i = 0; i < c->ncanary; i++)
+        e->canary[i] = xstrdup(c->canary[i]);
     e->local = pdns_new(l, c->local_system ? NULL : c->local, c->local_system ? 0 : c->nlocal,
                         c->timeout_ms, c->tries, err, errsz);
-    if (!e->local) {
-        free(e);
-        return NULL;
-    }
-    if (c->nexternal) {
+    if (e->local && c->nexternal)
         e->external = pdns_new(l, c->external, c->nexternal, c->timeout_ms, c->tries, err, errsz);
-        if (!e->external) {
-            pdns_free(e->local);
-            free(e);
-            return NULL;
-        }
+    if (!e->local || (c->nexternal && !e->external)) {
+        probe_engine_free(e);
+        return NULL;
     }
     return e;
 }
@@ -64,12 +83,18 @@ void probe_engine_free(struct probe_engine *e)
     e->dying = 1;
     pdns_free(e->local);
     pdns_free(e->external);
+    for (size_t i = 0; i < e->ncanary; i++)
+        free(e->canary[i]);
+    free(e->canary);
     free(e);
 }
 
+/* The local pass, then the re-ask and the external pass side by side. */
 unsigned probe_budget_ms(const struct probe_engine *e)
 {
-    return 2 * pdns_budget_ms(e->local) + (e->external ? 2 * pdns_budget_ms(e->external) : 0);
+    unsigned local = 2 * pdns_budget_ms(e->local);
+    unsigned ext = e->external ? 2 * pdns_budget_ms(e->external) : 0;
+    return local + (ext > local ? ext : local);
 }
 
 unsigned probe_running(const struct probe_engine *e)
@@ -87,41 +112,161 @@ const char *probe_external_servers(const struct probe_engine *e)
     return e->external ? pdns_servers(e->external) : "";
 }
 
-static void start_pass(struct probe *p, struct pdns *d, struct probe_result *r);
+static void start_pass(struct probe *p, int which);
 
-static void finish(struct probe *p)
+/* A local failure that the resolver itself may have caused: the MX query
+ * did not get an answer the domain's servers gave (a timeout, SERVFAIL,
+ * REFUSED, our own socket).  NXDOMAIN and NODATA are answers. */
+static int local_failure(const struct probe_result *r)
+{
+    switch (r->mx.outcome) {
+    case DNS_TIMEOUT:
+    case DNS_SERVFAIL:
+    case DNS_REFUSED:
+    case DNS_FAILED:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* A verdict that only a timeout made: worth asking again, since a
+ * recursive resolver often has the answer by then (and Debian's unbound
+ * sends none at all for a query that took it over 1.9 s). */
+static int timed_out(const struct probe_result *r, const struct verdict_info *vi)
+{
+    if (vi->verdict == VERDICT_MX_ERROR)
+        return r->mx.outcome == DNS_TIMEOUT;
+    return vi->verdict == VERDICT_AAAA_IGNORED;
+}
+
+static void cancelled(struct probe *p)
 {
     struct verdict_info vi;
-    int external_ran = p->cur == &p->ext;
-
-    p->cur->ms = (unsigned)(util_now_ms() - p->start);
-    if (p->e->dying) {
-        /* Cancelled queries say nothing about the domain: no verdict. */
-        memset(&vi, 0, sizeof(vi));
-        vi.verdict = VERDICT_UNKNOWN;
-        p->e->running--;
-        p->cb(p->arg, p->local.domain, &vi, &p->local);
-        free(p);
-        return;
-    }
-    if (!external_ran && p->e->external) {
-        verdict_of(&p->local, &vi);
-        if (verdict_is_broken(vi.verdict)) {
-            start_pass(p, p->e->external, &p->ext);
-            return;
-        }
-    }
-    p->local.ms = (unsigned)(util_now_ms() - p->start);
-    verdict_decide(&p->local, external_ran ? &p->ext : NULL, &vi);
+    memset(&vi, 0, sizeof(vi));
+    vi.verdict = VERDICT_UNKNOWN;
     p->e->running--;
     p->cb(p->arg, p->local.domain, &vi, &p->local);
     free(p);
 }
 
+/* evidence of the first try, then what the re-ask found. */
+static void slow_evidence(struct verdict_info *vi, const struct verdict_info *first)
+{
+    char ev[VERDICT_EVIDENCE_MAX];
+    snprintf(ev, sizeof(ev), "slow: %s; answered when asked again (%s)", first->evidence,
+             vi->evidence);
+    util_strlcpy(vi->evidence, ev, sizeof(vi->evidence));
+}
+
+static void finish(struct probe *p)
+{
+    struct verdict_info vi, first;
+    struct probe_result *base = &p->local;
+    int reasked = p->pass[PASS_REASK].r != NULL, ext_ran = p->pass[PASS_EXT].r != NULL;
+
+    if (p->e->dying) {
+        cancelled(p); /* cancelled queries say nothing about the domain */
+        return;
+    }
+    verdict_of(&p->local, &first);
+    if (reasked) {
+        verdict_of(&p->reask, &vi);
+        if (!verdict_is_broken(vi.verdict)) {
+            /* Slow is not broken: Postfix's own retry will find it too. */
+            p->reask.ms = (unsigned)(util_now_ms() - p->start);
+            if (vi.verdict == VERDICT_HEALTHY)
+                slow_evidence(&vi, &first);
+            p->e->running--;
+            p->cb(p->arg, p->local.domain, &vi, &p->reask);
+            free(p);
+            return;
+        }
+        base = &p->reask;
+    }
+    verdict_decide(base, ext_ran ? &p->ext : NULL, &vi);
+    if (p->canary_asked && !p->canary_up) {
+        /* The resolver could not even resolve the canary: the failure is
+         * its own, not the domain's.  The label says so (unless the world
+         * says the domain does not exist), and local_down tells the daemon
+         * to keep it out of the cache. */
+        if (vi.verdict != VERDICT_NXDOMAIN && vi.verdict != VERDICT_NULL_MX) {
+            vi.verdict = VERDICT_LOCAL_DNS_DOWN;
+            vi.confirmed = 0;
+        }
+        size_t n = strlen(vi.evidence);
+        snprintf(vi.evidence + n, sizeof(vi.evidence) - n, "; canary %s", p->canary_evidence);
+        base->local_down = 1;
+    } else if (reasked) {
+        size_t n = strlen(vi.evidence);
+        snprintf(vi.evidence + n, sizeof(vi.evidence) - n, "; asked twice");
+    }
+    p->local.ms = (unsigned)(util_now_ms() - p->start);
+    if (base == &p->reask)
+        p->reask.ms = p->local.ms;
+    p->e->running--;
+    p->cb(p->arg, p->local.domain, &vi, base);
+    free(p);
+}
+
+static void on_canary(void *arg, const struct dns_result *r, const struct dnsmsg *m)
+{
+    struct probe *p = arg;
+    (void)m;
+    if (r->outcome == DNS_ANSWER || r->outcome == DNS_NODATA || r->outcome == DNS_NXDOMAIN)
+        p->canary_up = 1;
+    else if (!p->canary_evidence[0])
+        snprintf(p->canary_evidence, sizeof(p->canary_evidence), "%s @%s",
+                 dns_outcome_name(r->outcome), r->server[0] ? r->server : "?");
+    p->canaries--;
+    if (--p->passes == 0)
+        finish(p);
+}
+
+/* The local pass is over.  When it failed, start what decides whether to
+ * believe it: the canary names (is the resolver itself up?), the re-ask
+ * (was it only slow?) and the external resolvers (does the world agree?),
+ * all at once, so the verdict waits for the slowest of them only. */
+static void after_local(struct probe *p)
+{
+    struct verdict_info vi;
+    struct probe_engine *e = p->e;
+    int canary, reask, ext;
+
+    verdict_of(&p->local, &vi);
+    if (e->dying || !verdict_is_broken(vi.verdict))
+        return;
+    canary = local_failure(&p->local) && e->ncanary > 0;
+    reask = timed_out(&p->local, &vi);
+    ext = e->external != NULL;
+    /* Count everything first: an answer may arrive synchronously. */
+    p->passes += (unsigned)(canary ? e->ncanary : 0) + (unsigned)reask + (unsigned)ext;
+    if (canary) {
+        p->canary_asked = 1;
+        p->canaries = (unsigned)e->ncanary;
+        for (size_t i = 0; i < e->ncanary; i++)
+            pdns_query(e->local, e->canary[i], DNSMSG_T_NS, on_canary, p);
+    }
+    if (reask)
+        start_pass(p, PASS_REASK);
+    if (ext)
+        start_pass(p, PASS_EXT);
+}
+
+static void pass_done(struct pass *ps)
+{
+    struct probe *p = ps->p;
+    ps->r->ms = (unsigned)(util_now_ms() - p->start);
+    if (ps == &p->pass[PASS_LOCAL])
+        after_local(p);
+    if (--p->passes == 0)
+        finish(p);
+}
+
 static void on_host(void *arg, const struct dns_result *r, const struct dnsmsg *m)
 {
     struct hostq *q = arg;
-    struct probe *p = q->p;
+    struct pass *ps = q->ps;
     struct probe_host *h = q->h;
 
     if (q->qtype == DNSMSG_T_A) {
@@ -132,17 +277,17 @@ static void on_host(void *arg, const struct dns_result *r, const struct dnsmsg *
         h->aaaa = *r;
     }
     free(q);
-    if (--p->pending == 0)
-        finish(p);
+    if (--ps->pending == 0)
+        pass_done(ps);
 }
 
-static void ask_host(struct probe *p, struct probe_host *h, int qtype)
+static void ask_host(struct pass *ps, struct probe_host *h, int qtype)
 {
     struct hostq *q = xmalloc(sizeof(*q));
-    q->p = p;
+    q->ps = ps;
     q->h = h;
     q->qtype = qtype;
-    pdns_query(p->pass, h->name, qtype, on_host, q);
+    pdns_query(ps->d, h->name, qtype, on_host, q);
 }
 
 static int by_pref(const void *a, const void *b)
@@ -151,13 +296,13 @@ static int by_pref(const void *a, const void *b)
     return x->pref < y->pref ? -1 : x->pref > y->pref;
 }
 
-static void add_hosts(struct probe *p, struct probe_result *r, struct dnsmsg *m)
+static void add_hosts(const struct probe_engine *e, struct probe_result *r, struct dnsmsg *m)
 {
     struct in_addr a4;
     struct in6_addr a6;
 
     qsort(m->rr, m->nrr, sizeof(m->rr[0]), by_pref);
-    for (unsigned i = 0; i < m->nrr && r->nhost < p->e->max_mx; i++) {
+    for (unsigned i = 0; i < m->nrr && r->nhost < e->max_mx; i++) {
         struct probe_host *h = &r->host[r->nhost++];
         util_strlcpy(h->name, m->rr[i].data, sizeof(h->name));
         h->pref = m->rr[i].pref;
@@ -168,8 +313,8 @@ static void add_hosts(struct probe *p, struct probe_result *r, struct dnsmsg *m)
 
 static void on_mx(void *arg, const struct dns_result *res, const struct dnsmsg *m)
 {
-    struct probe *p = arg;
-    struct probe_result *r = p->cur;
+    struct pass *ps = arg;
+    struct probe_result *r = ps->r;
     struct dnsmsg copy;
 
     r->mx = *res;
@@ -178,7 +323,7 @@ static void on_mx(void *arg, const struct dns_result *res, const struct dnsmsg *
         if (copy.nrr >= 1 && copy.rr[0].data[0] == '\0') {
             r->null_mx = 1; /* RFC 7505: "MX 0 ." */
         } else {
-            add_hosts(p, r, &copy);
+            add_hosts(ps->p->e, r, &copy);
         }
     } else if (res->outcome == DNS_NODATA) {
         /* RFC 5321 5.1: no MX means the domain itself is the host. */
@@ -187,26 +332,33 @@ static void on_mx(void *arg, const struct dns_result *res, const struct dnsmsg *
         util_strlcpy(r->host[0].name, r->domain, sizeof(r->host[0].name));
     }
     /* Hold one count while asking: an answer may arrive synchronously. */
-    p->pending = 1;
+    ps->pending = 1;
     for (unsigned i = 0; i < r->nhost; i++) {
         if (r->host[i].literal)
             continue;
-        p->pending += 2;
-        ask_host(p, &r->host[i], DNSMSG_T_A);
-        ask_host(p, &r->host[i], DNSMSG_T_AAAA);
+        ps->pending += 2;
+        ask_host(ps, &r->host[i], DNSMSG_T_A);
+        ask_host(ps, &r->host[i], DNSMSG_T_AAAA);
     }
-    if (--p->pending == 0)
-        finish(p);
+    if (--ps->pending == 0)
+        pass_done(ps);
 }
 
-static void start_pass(struct probe *p, struct pdns *d, struct probe_result *r)
+/* The caller has counted the pass in p->passes. */
+static void start_pass(struct probe *p, int which)
 {
+    static const size_t off[PASS__COUNT] = {
+        offsetof(struct probe, local), offsetof(struct probe, reask), offsetof(struct probe, ext)};
+    struct pass *ps = &p->pass[which];
+    struct probe_result *r = (struct probe_result *)(void *)((char *)p + off[which]);
+
     util_strlcpy(r->domain, p->local.domain, sizeof(r->domain));
-    r->timeout_ms = p->local.timeout_ms;
-    r->tries = p->local.tries;
-    p->pass = d;
-    p->cur = r;
-    pdns_query(d, r->domain, DNSMSG_T_MX, on_mx, p);
+    r->timeout_ms = p->e->timeout_ms;
+    r->tries = p->e->tries;
+    ps->p = p;
+    ps->d = which == PASS_EXT ? p->e->external : p->e->local;
+    ps->r = r;
+    pdns_query(ps->d, r->domain, DNSMSG_T_MX, on_mx, ps);
 }
 
 void probe_start(struct probe_engine *e, const char *domain, probe_done_cb cb, void *arg)
@@ -218,8 +370,7 @@ void probe_start(struct probe_engine *e, const char *domain, probe_done_cb cb, v
     p->arg = arg;
     p->start = util_now_ms();
     util_strlcpy(p->local.domain, domain, sizeof(p->local.domain));
-    p->local.timeout_ms = e->timeout_ms;
-    p->local.tries = e->tries;
     e->running++;
-    start_pass(p, e->local, &p->local);
+    p->passes = 1;
+    start_pass(p, PASS_LOCAL);
 }

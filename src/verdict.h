@@ -66,6 +66,7 @@ struct probe_result {
     struct probe_host host[PROBE_MAX_MX];
     unsigned nhost;
     unsigned ms;                /* whole probe */
+    int local_down;             /* the local resolver failed the canary: no verdict */
     unsigned timeout_ms, tries; /* for evidence text */
 };
 

@@ -29,6 +29,6 @@ expect $bad verdict = aaaa-ignored
 expect $bad host = mx1.$bad
 expect $bad hosts.0.a = answer
 expect $bad hosts.0.aaaa = timeout
-expect $bad evidence = "AAAA mx1.$bad timeout 1x500ms @$srv"
+expect $bad evidence = "AAAA mx1.$bad timeout 1x500ms @$srv; asked twice"
 expect $bad route = "smtp:[127.0.0.31]:25"
 pass

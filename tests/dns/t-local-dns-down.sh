@@ -1,7 +1,8 @@
 #!/bin/sh
 # The local resolver fails while the external one answers => local-dns-down
 # (rerouted per routing.on_local_dns_down).  Twice: a local resolver port
-# where nothing listens, and a local server that refuses everything.
+# where nothing listens, and a local server that refuses everything; then
+# the same without an external resolver, where the canary tells.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
 need_mxdetour
 d=ldd.test
@@ -38,4 +39,15 @@ expect $d mx.outcome '~' "timeout|failed|refused"
 expect $d evidence '^' "MX $d "
 expect $d route = "smtp:[127.0.0.99]:25"
 expect $d ms '<=' 1500
+
+# No external resolver: the canary (the root zone, asked through the same
+# resolver) fails too, so the failure is the resolver's, not the domain's:
+# local-dns-down, routed by on_local_dns_down, never mx-error.
+for r in "$refuse" "$dead"; do
+    probe --resolver "$r" --timeout 500ms --tries 1 $d
+    expect_rc 1
+    expect $d verdict = local-dns-down
+    expect $d evidence '~' "^MX $d .*; canary .*@$r"
+    expect $d route = "smtp:[127.0.0.99]:25"
+done
 pass
