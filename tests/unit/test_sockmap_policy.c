@@ -674,6 +674,35 @@ static void test_policy_many_instances(void **state)
     policy_table_free(t);
 }
 
+/* A flood of invented instances past POLICY_INSTANCES_MAX (65536) forgets
+ * the least recently used ones: a real transaction afterwards, and one
+ * under way that keeps talking, still get their FILTER. */
+static void test_policy_instance_flood(void **state)
+{
+    struct policy_table *t = policy_table_new();
+    char inst[32];
+    int i;
+
+    (void)state;
+    policy(t, "RCPT", "busy", "bob@listed.example", "0", 1);
+    for (i = 0; i < 200000; i++) {
+        snprintf(inst, sizeof(inst), "flood%d", i);
+        policy(t, "RCPT", inst, "a@healthy.example", "0", 2);
+        if (i % 60000 == 0) /* "busy" is still talking: recently used */
+            policy(t, "RCPT", "busy", "eve@listed.example", "1", 2);
+    }
+    assert_int_equal(policy_table_size(t), 65536);
+    assert_string_equal(policy(t, "RCPT", "real", "bob@pinned.example", "0", 3), DUNNO);
+    assert_string_equal(policy(t, "END-OF-MESSAGE", "real", "bob@pinned.example", "1", 4),
+                        "action=FILTER " PINNED "\n\n");
+    assert_string_equal(policy(t, "END-OF-MESSAGE", "busy", "", "2", 4),
+                        "action=FILTER " SMARTHOST "\n\n");
+    /* The oldest invented ones went first. */
+    assert_string_equal(policy(t, "END-OF-MESSAGE", "flood0", "", "1", 5), DUNNO);
+    assert_int_equal(policy_table_size(t), 65534);
+    policy_table_free(t);
+}
+
 /* The answer never overruns the caller's buffer. */
 static void test_policy_small_out(void **state)
 {
@@ -723,6 +752,7 @@ int main(void)
         cmocka_unit_test_setup(test_policy_recipient_limit, setup),
         cmocka_unit_test_setup(test_policy_domain_limit, setup),
         cmocka_unit_test_setup(test_policy_many_instances, setup),
+        cmocka_unit_test_setup(test_policy_instance_flood, setup),
         cmocka_unit_test_setup(test_policy_small_out, setup),
     };
     int rc;
