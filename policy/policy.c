@@ -42,9 +42,10 @@
  * dropped by policy_table_expire().
  *
  * Logging: one core_log_decision() line per instance, at its first DATA or
- * END-OF-MESSAGE answer, with the queue_id attribute as queue ID, for the
- * first rerouted domain; instances without a rerouted domain log at debug
- * level only.  Not thread-safe: the event loop thread owns the table.
+ * END-OF-MESSAGE answer, for the first rerouted domain, with the queue_id
+ * attribute as queue ID (through log_qid(), as the milter's: it comes from
+ * the peer); instances without a rerouted domain log at debug level only.  Not thread-safe: the
+ * event loop thread owns the table.
  */
 #include "policy.h"
 #include <stdio.h>
@@ -342,7 +343,6 @@ static int policy_decide(struct policy_inst *in, const struct policy_req *req, i
 {
     struct core_answer ans, first;
     char inst[300];
-    const char *qid = policy_attr_get(req, "queue_id");
     const char *count = policy_attr_get(req, "recipient_count");
     size_t i, routed = 0, firsti = 0;
     int same = 1, rewrite = 1;
@@ -365,7 +365,9 @@ static int policy_decide(struct policy_inst *in, const struct policy_req *req, i
         }
     }
     if (routed > 0 && !in->logged) {
-        core_log_decision(qid && qid[0] ? qid : NULL, in->dom[firsti], &first, "policy");
+        char qid[64];
+        log_qid(qid, sizeof(qid), policy_attr_get(req, "queue_id"));
+        core_log_decision(qid[0] ? qid : NULL, in->dom[firsti], &first, "policy");
         in->logged = 1;
     }
     /* The instance comes from the peer: escaped before it reaches a log. */

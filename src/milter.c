@@ -145,18 +145,6 @@ static int mlfi_clean(const char *s)
     return 1;
 }
 
-/* Keeps what a queue ID is made of; anything else from the MTA is dropped. */
-static void mlfi_qid_copy(char *out, size_t size, const char *in)
-{
-    size_t n = 0;
-
-    for (; in != NULL && *in && n + 1 < size; in++)
-        if ((*in >= '0' && *in <= '9') || (*in >= 'A' && *in <= 'Z') ||
-            (*in >= 'a' && *in <= 'z') || *in == '.' || *in == '-' || *in == '_')
-            out[n++] = *in;
-    out[n] = '\0';
-}
-
 /* ------------------------------------------------------------------ */
 /* Per-message state, hung on the libmilter context.                   */
 
@@ -267,7 +255,7 @@ static void mlfi_getqid(SMFICTX *ctx, char *out, size_t size)
         char i2[] = "{i}";
         v = smfi_getsymval(ctx, i2);
     }
-    mlfi_qid_copy(out, size, v);
+    log_qid(out, size, v);
 }
 
 static void mlfi_addheader(SMFICTX *ctx, const char *qid, const char *name, const char *value)

@@ -703,6 +703,26 @@ static void test_policy_instance_flood(void **state)
     policy_table_free(t);
 }
 
+/* The queue_id comes from the peer: CR, ESC and spaces would forge a log
+ * line.  It reaches the decision line the way the milter's queue ID does:
+ * only what queue IDs are made of. */
+static void test_policy_queue_id_escaped(void **state)
+{
+    static const char eom[] = "request=smtpd_access_policy\nprotocol_state=END-OF-MESSAGE\n"
+                              "instance=q\nrecipient=bob@listed.example\nrecipient_count=1\n"
+                              "queue_id=4XbQ\r\033[2Jmxdetourd: forged line\n\n";
+    struct policy_table *t = policy_table_new();
+    size_t used = 0;
+
+    (void)state;
+    assert_int_equal(policy_attr_parse(eom, sizeof(eom) - 1, &preq, &used), POLICY_ATTR_OK);
+    policy_answer(t, &preq, 1, pout, sizeof(pout));
+    assert_string_equal(pout, "action=FILTER " SMARTHOST "\n\n");
+    assert_int_equal(ndecisions, 1);
+    assert_string_equal(last_qid, "4XbQ2Jmxdetourdforgedline");
+    policy_table_free(t);
+}
+
 /* The answer never overruns the caller's buffer. */
 static void test_policy_small_out(void **state)
 {
@@ -753,6 +773,7 @@ int main(void)
         cmocka_unit_test_setup(test_policy_domain_limit, setup),
         cmocka_unit_test_setup(test_policy_many_instances, setup),
         cmocka_unit_test_setup(test_policy_instance_flood, setup),
+        cmocka_unit_test_setup(test_policy_queue_id_escaped, setup),
         cmocka_unit_test_setup(test_policy_small_out, setup),
     };
     int rc;
