@@ -154,6 +154,11 @@ static const struct sm_case sm_cases[] = {
     {"postfix-transport user@[192.0.2.1]", "NOTFOUND ", 0},
     {"postfix-transport user@bad_domain.example", "NOTFOUND ", 0},
     {"postfix-transport user@listed.example x", "NOTFOUND ", 0}, /* space in the domain */
+    /* Angle brackets are checked over the whole key: both or neither. */
+    {"postfix-transport <user@listed.example>", "OK " SMARTHOST, 1},
+    {"postfix-transport <user@listed.example", "NOTFOUND ", 0},
+    {"postfix-transport user@listed.example>", "NOTFOUND ", 0},
+    {"postfix-transport <@listed.example>", "OK " SMARTHOST, 1},
     {"postfix-transport user@healthy.example", "NOTFOUND ", 1},
     {"postfix-transport user@nxdomain.example", "NOTFOUND ", 1},
     {"postfix-transport user@unknown.example", "NOTFOUND ", 1},
