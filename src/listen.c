@@ -2,7 +2,8 @@
  * listen - see listen.h.  Postfix keeps socketmap and policy connections
  * open and pipelines requests, so each connection serves many requests and
  * answers them in order.  Limits: a connection holding a partial request
- * for REQUEST_MS, or idle for IDLE_MS, is closed (Postfix reconnects).
+ * for REQUEST_MS since its last completed one, or idle for IDLE_MS, is
+ * closed (Postfix reconnects).
  *
  * Accepting: the listeners are level-triggered, so a listener that cannot
  * accept (out of descriptors: EMFILE, ENFILE; or out of kernel memory) would
@@ -278,6 +279,7 @@ static void on_conn(struct loop *l, int fd, int events, void *arg)
     }
     c->inlen += (size_t)n;
     c->last = util_now_ms();
+    int done = 0; /* requests completed by this read */
     for (;;) {
         long used = c->proto == LISTEN_SOCKMAP  ? one_sockmap(c, &why)
                     : c->proto == LISTEN_POLICY ? one_policy(c, &why)
@@ -290,10 +292,18 @@ static void on_conn(struct loop *l, int fd, int events, void *arg)
             break;
         memmove(c->in, c->in + used, c->inlen - (size_t)used);
         c->inlen -= (size_t)used;
+        done++;
         if (c->close_after)
             break;
     }
-    c->partial_since = c->inlen ? (c->partial_since ? c->partial_since : c->last) : 0;
+    /* The REQUEST_MS clock runs from the last completed request: a pipelining
+     * client may end every write mid-request while it keeps completing them.
+     * Bytes alone do not reset it, or one byte every few seconds would hold
+     * a connection forever. */
+    if (!c->inlen)
+        c->partial_since = 0;
+    else if (done || !c->partial_since)
+        c->partial_since = c->last;
     if (c->inlen == c->incap) {
         conn_close(l, c, "request too long");
         return;
