@@ -34,15 +34,18 @@
  * Limits: POLICY_RCPT_MAX recipients and POLICY_DOMAINS_MAX distinct domains
  * per instance, POLICY_INSTANCES_MAX instances, POLICY_BYTES_MAX octets of
  * remembered strings.  Past a per-instance limit the instance counts as
- * mixed (no FILTER); past a table limit new instances are not remembered
- * (DUNNO).  Idle instances (a transaction aborted by RSET or a lost
- * connection never reaches END-OF-MESSAGE) are dropped by
- * policy_table_expire().
+ * mixed (no FILTER).  Past a table limit the least recently used instances
+ * are forgotten: `instance` comes from the peer, and a flood of invented
+ * ones must not lock real transactions out (a real one asks again within
+ * seconds, between its RCPT and its DATA).  Idle instances (a transaction
+ * aborted by RSET or a lost connection never reaches END-OF-MESSAGE) are
+ * dropped by policy_table_expire().
  *
  * Logging: one core_log_decision() line per instance, at its first DATA or
- * END-OF-MESSAGE answer, with the queue_id attribute as queue ID, for the
- * first rerouted domain; instances without a rerouted domain log at debug
- * level only.  Not thread-safe: the event loop thread owns the table.
+ * END-OF-MESSAGE answer, for the first rerouted domain, with the queue_id
+ * attribute as queue ID (through log_qid(), as the milter's: it comes from
+ * the peer); instances without a rerouted domain log at debug level only.  Not thread-safe: the
+ * event loop thread owns the table.
  */
 #include "policy.h"
 #include <stdio.h>
@@ -62,7 +65,8 @@
 #define POLICY_BUCKETS_MIN   256
 
 struct policy_inst {
-    struct policy_inst *next; /* hash chain */
+    struct policy_inst *next;          /* hash chain */
+    struct policy_inst *newer, *older; /* the LRU list */
     char *instance;
     uint64_t hash;
     uint64_t last_ms;
@@ -80,6 +84,7 @@ struct policy_table {
     size_t nbucket; /* a power of two */
     size_t count;
     size_t bytes;
+    struct policy_inst *newest, *oldest; /* the LRU list: most recent use first */
     int warned_full;
 };
 
@@ -165,18 +170,73 @@ static void policy_grow(struct policy_table *t)
     t->nbucket = nb;
 }
 
+static void policy_lru_remove(struct policy_table *t, struct policy_inst *in)
+{
+    if (in->newer != NULL)
+        in->newer->older = in->older;
+    else
+        t->newest = in->older;
+    if (in->older != NULL)
+        in->older->newer = in->newer;
+    else
+        t->oldest = in->newer;
+    in->newer = in->older = NULL;
+}
+
+/* Marks an instance used now: the newest of the LRU list. */
+static void policy_touch(struct policy_table *t, struct policy_inst *in, uint64_t now_ms)
+{
+    in->last_ms = now_ms;
+    if (t->newest == in)
+        return;
+    if (in->newer != NULL) /* listed, and not the newest: take it out */
+        policy_lru_remove(t, in);
+    in->older = t->newest;
+    if (t->newest != NULL)
+        t->newest->newer = in;
+    t->newest = in;
+    if (t->oldest == NULL)
+        t->oldest = in;
+}
+
 static void policy_unlink(struct policy_table *t, struct policy_inst **pp)
 {
     struct policy_inst *in = *pp;
 
     *pp = in->next;
+    policy_lru_remove(t, in);
     t->count--;
     t->bytes -= in->bytes;
     policy_inst_free(in);
 }
 
-/* The instance's entry, created when create is set and the limits allow;
- * NULL otherwise. */
+/* Forgets the least recently used instances, never keep, until ninst more
+ * instances and cost more octets fit.  0, or -1 when they cannot. */
+static int policy_make_room(struct policy_table *t, size_t ninst, size_t cost,
+                            const struct policy_inst *keep)
+{
+    int evicted = 0;
+
+    while (t->count + ninst > POLICY_INSTANCES_MAX || t->bytes + cost > POLICY_BYTES_MAX) {
+        struct policy_inst *old = t->oldest;
+        if (old == NULL || old == keep)
+            return -1;
+        policy_unlink(t, policy_slot(t, old->instance, old->hash));
+        evicted = 1;
+    }
+    if (evicted && !t->warned_full) {
+        log_warn("policy: %zu transactions remembered, forgetting the least recently used "
+                 "(logged once until the table is half empty again)",
+                 t->count + ninst);
+        t->warned_full = 1;
+    } else if (t->count < POLICY_INSTANCES_MAX / 2 && t->bytes < POLICY_BYTES_MAX / 2) {
+        t->warned_full = 0;
+    }
+    return 0;
+}
+
+/* The instance's entry, created when create is set; marked used.  NULL
+ * when it is unknown and create is not set. */
 static struct policy_inst *policy_find(struct policy_table *t, const char *instance, int create,
                                        uint64_t now_ms)
 {
@@ -184,17 +244,16 @@ static struct policy_inst *policy_find(struct policy_table *t, const char *insta
     struct policy_inst **pp = policy_slot(t, instance, h), *in;
     size_t cost;
 
-    if (*pp != NULL || !create)
+    if (*pp != NULL) {
+        policy_touch(t, *pp, now_ms);
         return *pp;
-    cost = sizeof(*in) + strlen(instance) + 1;
-    if (t->count >= POLICY_INSTANCES_MAX || t->bytes + cost > POLICY_BYTES_MAX) {
-        if (!t->warned_full) {
-            log_warn("policy: %zu transactions remembered, new ones are answered DUNNO", t->count);
-            t->warned_full = 1;
-        }
-        return NULL;
     }
-    t->warned_full = 0;
+    if (!create)
+        return NULL;
+    cost = sizeof(*in) + strlen(instance) + 1;
+    if (policy_make_room(t, 1, cost, NULL) < 0)
+        return NULL;                  /* cannot happen: one instance is far below both limits */
+    pp = policy_slot(t, instance, h); /* eviction may have changed the chain */
     if (t->count >= t->nbucket) {
         policy_grow(t);
         pp = policy_slot(t, instance, h);
@@ -202,11 +261,11 @@ static struct policy_inst *policy_find(struct policy_table *t, const char *insta
     in = xcalloc(1, sizeof(*in));
     in->instance = xstrdup(instance);
     in->hash = h;
-    in->last_ms = now_ms;
     in->bytes = cost;
     *pp = in;
     t->count++;
     t->bytes += cost;
+    policy_touch(t, in, now_ms);
     return in;
 }
 
@@ -220,7 +279,7 @@ static void policy_add_domain(struct policy_table *t, struct policy_inst *in, co
             return;
     }
     cost = strlen(domain) + 1 + sizeof(char *);
-    if (in->ndom >= POLICY_DOMAINS_MAX || t->bytes + cost > POLICY_BYTES_MAX) {
+    if (in->ndom >= POLICY_DOMAINS_MAX || policy_make_room(t, 0, cost, in) < 0) {
         in->overflow = 1;
         return;
     }
@@ -284,7 +343,6 @@ static int policy_decide(struct policy_inst *in, const struct policy_req *req, i
 {
     struct core_answer ans, first;
     char inst[300];
-    const char *qid = policy_attr_get(req, "queue_id");
     const char *count = policy_attr_get(req, "recipient_count");
     size_t i, routed = 0, firsti = 0;
     int same = 1, rewrite = 1;
@@ -307,7 +365,9 @@ static int policy_decide(struct policy_inst *in, const struct policy_req *req, i
         }
     }
     if (routed > 0 && !in->logged) {
-        core_log_decision(qid && qid[0] ? qid : NULL, in->dom[firsti], &first, "policy");
+        char qid[64];
+        log_qid(qid, sizeof(qid), policy_attr_get(req, "queue_id"));
+        core_log_decision(qid[0] ? qid : NULL, in->dom[firsti], &first, "policy");
         in->logged = 1;
     }
     /* The instance comes from the peer: escaped before it reaches a log. */
@@ -357,10 +417,8 @@ int policy_answer(struct policy_table *t, const struct policy_req *req, uint64_t
         if (domain != NULL)
             core_lookup(domain, &ans); /* queues a probe for an unknown domain */
         in = instance ? policy_find(t, instance, 1, now_ms) : NULL;
-        if (in != NULL) {
-            in->last_ms = now_ms;
+        if (in != NULL)
             policy_add_rcpt(t, in, domain);
-        }
         return policy_reply(out, size, "DUNNO", "");
     }
     eom = strcasecmp(state, "END-OF-MESSAGE") == 0;
@@ -371,7 +429,6 @@ int policy_answer(struct policy_table *t, const struct policy_req *req, uint64_t
     in = instance ? policy_find(t, instance, domain != NULL, now_ms) : NULL;
     if (in == NULL)
         return policy_reply(out, size, "DUNNO", "");
-    in->last_ms = now_ms;
     if (domain != NULL) {
         /* Postfix names the recipient here only when it accepted exactly
          * one; it is the one seen at RCPT, if we saw that. */
@@ -387,17 +444,13 @@ int policy_answer(struct policy_table *t, const struct policy_req *req, uint64_t
     return ret;
 }
 
+/* The LRU list is in last_ms order (the loop's clock is monotonic), so the
+ * walk stops at the first instance still in use: the sweep every second
+ * costs what it expires, not the table. */
 void policy_table_expire(struct policy_table *t, uint64_t now_ms, uint64_t max_idle_ms)
 {
-    size_t b;
+    struct policy_inst *in;
 
-    for (b = 0; b < t->nbucket; b++) {
-        struct policy_inst **pp = &t->bucket[b];
-        while (*pp != NULL) {
-            if (now_ms >= (*pp)->last_ms && now_ms - (*pp)->last_ms > max_idle_ms)
-                policy_unlink(t, pp);
-            else
-                pp = &(*pp)->next;
-        }
-    }
+    while ((in = t->oldest) != NULL && now_ms >= in->last_ms && now_ms - in->last_ms > max_idle_ms)
+        policy_unlink(t, policy_slot(t, in->instance, in->hash));
 }

@@ -23,6 +23,8 @@
  *                         after the last '@' (a quoted local part may hold
  *                         '@' or spaces: "john doe@example.com" is a valid
  *                         internal-form key), "@domain" works the same way.
+ *                         Angle brackets around the whole key are accepted
+ *                         in pairs only ("<user@domain>"; not "<user@domain").
  *                         Keys without '@' ("*", a bare local part) have no
  *                         domain: NOTFOUND.
  *   sendmail-mailertable  Sendmail mailertable (also under the name
@@ -200,10 +202,11 @@ static const char *sockmap_domain(enum sockmap_map map, const char *key, char *d
     const char *err;
 
     if (map == SOCKMAP_POSTFIX) {
-        const char *at = strrchr(key, '@');
-        if (at == NULL)
+        if (strchr(key, '@') == NULL)
             return NULL; /* "*", or a local part alone */
-        err = dname_from_address(at, 0, dom, size);
+        /* The whole key: dname_from_address() pairs its angle brackets
+         * and takes the domain after the last '@'. */
+        err = dname_from_address(key, 0, dom, size);
     } else {
         if (key[0] == '.' || key[0] == '\0')
             return NULL; /* a parent domain: see the top of this file */

@@ -2,7 +2,17 @@
  * listen - see listen.h.  Postfix keeps socketmap and policy connections
  * open and pipelines requests, so each connection serves many requests and
  * answers them in order.  Limits: a connection holding a partial request
- * for REQUEST_MS, or idle for IDLE_MS, is closed (Postfix reconnects).
+ * for REQUEST_MS since its last completed one, or idle for IDLE_MS, is
+ * closed (Postfix reconnects).
+ *
+ * Accepting: the listeners are level-triggered, so a listener that cannot
+ * accept (out of descriptors: EMFILE, ENFILE; or out of kernel memory) would
+ * be reported readable again at once and spin the loop.  Such a listener is
+ * not watched for PAUSE_MS instead, and the failures are logged once per
+ * FAIL_LOG_MS with a count; the peers wait in the kernel's backlog meanwhile.
+ * A listener with CONN_MAX connections open is not watched until one of them
+ * closes, so that one kind of peer cannot take every descriptor: Postfix
+ * keeps one connection per process, and its default process limit is 100.
  */
 #include "listen.h"
 #include "control.h"
@@ -29,10 +39,20 @@
 #define IDLE_MS       300000
 #define OUT_MAX       (1u << 20)
 #define MAX_LISTENERS 8
+#define CONN_MAX      1000  /* open connections per listener */
+#define PAUSE_MS      250   /* a listener that cannot accept rests this long */
+#define FAIL_LOG_MS   10000 /* one line about accept failures per this */
+
+/* Why a listener is not watched now (struct listener.paused). */
+#define PAUSED_ERROR 1 /* accept failed: a timer resumes it */
+#define PAUSED_FULL  2 /* CONN_MAX connections: conn_close() resumes it */
+
+struct listener;
 
 struct conn {
     int fd;
     enum listen_proto proto;
+    struct listener *ls; /* the listener that accepted it */
     char *in, *out;
     size_t inlen, incap, outlen, outoff;
     uint64_t last, partial_since;
@@ -41,9 +61,15 @@ struct conn {
 };
 
 struct listener {
-    int fd;
+    int fd; /* -1 once closed */
     enum listen_proto proto;
     char path[108]; /* unix socket to remove at exit */
+    struct loop *loop;
+    unsigned nconn;        /* its connections open now */
+    int paused;            /* PAUSED_* bits; watched when 0 */
+    uint64_t resume_timer; /* PAUSED_ERROR's timer */
+    unsigned long nfail;   /* accept failures not logged yet */
+    uint64_t logged_ms;    /* last line about them (0: none yet) */
 };
 
 static struct listener listeners[MAX_LISTENERS];
@@ -67,6 +93,45 @@ static void watch(struct loop *l, struct conn *c, int events)
     }
 }
 
+static void on_accept(struct loop *l, int lfd, int events, void *arg);
+
+/* Sets (on) or clears one PAUSED_* reason; the listener is watched while
+ * no reason is left. */
+static void listener_pause(struct loop *l, struct listener *ls, int why, int on)
+{
+    int was = ls->paused;
+
+    ls->paused = on ? was | why : was & ~why;
+    if (ls->fd < 0 || !was == !ls->paused)
+        return;
+    if (ls->paused)
+        loop_del(l, ls->fd);
+    else
+        loop_add(l, ls->fd, LOOP_READ, on_accept, ls);
+}
+
+static void listener_resume(struct loop *l, void *arg)
+{
+    struct listener *ls = arg;
+
+    ls->resume_timer = 0;
+    listener_pause(l, ls, PAUSED_ERROR, 0);
+}
+
+/* Counts a failure; logs at most one line per FAIL_LOG_MS. */
+static void listener_failed(struct listener *ls, const char *what)
+{
+    uint64_t now = util_now_ms();
+
+    ls->nfail++;
+    if (ls->logged_ms != 0 && now - ls->logged_ms < FAIL_LOG_MS)
+        return;
+    log_warn("%s: %s (%lu times since the last such line); not accepting for a while",
+             proto_name(ls->proto), what, ls->nfail);
+    ls->nfail = 0;
+    ls->logged_ms = now;
+}
+
 static void conn_close(struct loop *l, struct conn *c, const char *why)
 {
     if (why)
@@ -74,6 +139,8 @@ static void conn_close(struct loop *l, struct conn *c, const char *why)
     loop_del(l, c->fd);
     close(c->fd);
     conns[c->fd] = NULL;
+    if (c->ls != NULL && c->ls->nconn-- == CONN_MAX)
+        listener_pause(l, c->ls, PAUSED_FULL, 0);
     free(c->in);
     free(c->out);
     free(c);
@@ -212,6 +279,7 @@ static void on_conn(struct loop *l, int fd, int events, void *arg)
     }
     c->inlen += (size_t)n;
     c->last = util_now_ms();
+    int done = 0; /* requests completed by this read */
     for (;;) {
         long used = c->proto == LISTEN_SOCKMAP  ? one_sockmap(c, &why)
                     : c->proto == LISTEN_POLICY ? one_policy(c, &why)
@@ -224,10 +292,18 @@ static void on_conn(struct loop *l, int fd, int events, void *arg)
             break;
         memmove(c->in, c->in + used, c->inlen - (size_t)used);
         c->inlen -= (size_t)used;
+        done++;
         if (c->close_after)
             break;
     }
-    c->partial_since = c->inlen ? (c->partial_since ? c->partial_since : c->last) : 0;
+    /* The REQUEST_MS clock runs from the last completed request: a pipelining
+     * client may end every write mid-request while it keeps completing them.
+     * Bytes alone do not reset it, or one byte every few seconds would hold
+     * a connection forever. */
+    if (!c->inlen)
+        c->partial_since = 0;
+    else if (done || !c->partial_since)
+        c->partial_since = c->last;
     if (c->inlen == c->incap) {
         conn_close(l, c, "request too long");
         return;
@@ -259,11 +335,18 @@ static void on_accept(struct loop *l, int lfd, int events, void *arg)
     struct listener *ls = arg;
     (void)events;
 
-    for (;;) {
+    while (ls->nconn < CONN_MAX) {
         int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-                log_warn("%s: accept: %s", proto_name(ls->proto), strerror(errno));
+            char what[128];
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return;
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue; /* that peer is gone; the next one may wait */
+            snprintf(what, sizeof(what), "accept: %s", strerror(errno));
+            listener_failed(ls, what);
+            listener_pause(l, ls, PAUSED_ERROR, 1);
+            ls->resume_timer = loop_timer(l, PAUSE_MS, listener_resume, ls);
             return;
         }
         if (fd >= nconns_cap) {
@@ -275,6 +358,7 @@ static void on_accept(struct loop *l, int lfd, int events, void *arg)
         struct conn *c = xcalloc(1, sizeof(*c));
         c->fd = fd;
         c->proto = ls->proto;
+        c->ls = ls;
         c->incap = ls->proto == LISTEN_POLICY    ? POLICY_REQ_MAX + 64
                    : ls->proto == LISTEN_CONTROL ? 1024
                                                  : 65536;
@@ -282,9 +366,12 @@ static void on_accept(struct loop *l, int lfd, int events, void *arg)
         c->last = util_now_ms();
         conns[fd] = c;
         nactive++;
+        ls->nconn++;
         c->events = LOOP_READ;
         loop_add(l, fd, LOOP_READ, on_conn, c);
     }
+    listener_failed(ls, "connection limit reached");
+    listener_pause(l, ls, PAUSED_FULL, 1);
 }
 
 static int stale_unix(const char *path)
@@ -415,6 +502,7 @@ int listen_open(struct loop *l, enum listen_proto proto, const char *spec, mode_
     }
     ls->fd = fd;
     ls->proto = proto;
+    ls->loop = l;
     nlisteners++;
     if (proto == LISTEN_POLICY && !ptab)
         ptab = policy_table_new();
@@ -428,9 +516,15 @@ int listen_open(struct loop *l, enum listen_proto proto, const char *spec, mode_
 void listen_close_all(void)
 {
     for (int i = 0; i < nlisteners; i++) {
-        close(listeners[i].fd);
-        if (listeners[i].path[0])
-            unlink(listeners[i].path);
+        struct listener *ls = &listeners[i];
+        if (ls->resume_timer)
+            loop_cancel(ls->loop, ls->resume_timer);
+        if (!ls->paused)
+            loop_del(ls->loop, ls->fd);
+        close(ls->fd);
+        ls->fd = -1; /* connections still open must not watch it again */
+        if (ls->path[0])
+            unlink(ls->path);
     }
     nlisteners = 0;
 }

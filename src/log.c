@@ -111,3 +111,16 @@ size_t log_kv(char *buf, size_t size, size_t pos, const char *key, const char *v
         pos = put(buf, size, pos, '"');
     return pos;
 }
+
+void log_qid(char *out, size_t size, const char *in)
+{
+    size_t n = 0;
+
+    if (size == 0)
+        return;
+    for (; in != NULL && *in && n + 1 < size; in++)
+        if ((*in >= '0' && *in <= '9') || (*in >= 'A' && *in <= 'Z') ||
+            (*in >= 'a' && *in <= 'z') || *in == '.' || *in == '-' || *in == '_')
+            out[n++] = *in;
+    out[n] = '\0';
+}

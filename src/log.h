@@ -30,4 +30,8 @@ void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)
  * spaces or quotes and escaping control characters; the value is cut at 200
  * octets.  Returns the new position (never past size - 1). */
 size_t log_kv(char *buf, size_t size, size_t pos, const char *key, const char *value);
+/* Copies a queue ID from the MTA (milter macro, policy attribute), keeping
+ * only what queue IDs are made of (letters, digits, '.', '-', '_'): it
+ * starts a log line unquoted.  in may be NULL; out is always terminated. */
+void log_qid(char *out, size_t size, const char *in);
 #endif

@@ -67,14 +67,16 @@
 #include "log.h"
 #include "util.h"
 
-#define MLFI_NAME        "mxdetourd"
-#define MLFI_MAX_DOMAINS 5000 /* distinct recipient domains per message */
-#define MLFI_MAX_TAGS    100  /* tag headers per message */
-#define MLFI_QID_MAX     64
-#define MLFI_HDR_MAX     (CORE_ROUTE_MAX + 512)
-#define MLFI_RESTARTS    3
-#define MLFI_RESTART_MS  1000
-#define MLFI_STOP_MS     10000 /* milter_stop(): wait for callbacks in flight */
+#define MLFI_NAME            "mxdetourd"
+#define MLFI_MAX_DOMAINS     5000 /* distinct recipient domains per message */
+#define MLFI_MAX_TAGS        100  /* tag headers per message */
+#define MLFI_QID_MAX         64
+#define MLFI_HDR_MAX         (CORE_ROUTE_MAX + 512)
+#define MLFI_RESTARTS        3
+#define MLFI_RESTART_MS      1000
+#define MLFI_STOP_MS         10000 /* milter_stop(): wait for callbacks in flight */
+#define MLFI_ACCEPT_PAUSE_MS 250   /* out of descriptors: see accept() below */
+#define MLFI_ACCEPT_LOG_MS   10000
 /* Longer than any gap between two MTA commands: with headers and body
  * skipped, the whole DATA transfer of a slow client is one such gap. */
 #define MLFI_IO_TIMEOUT_S 7200
@@ -141,18 +143,6 @@ static int mlfi_clean(const char *s)
         if ((unsigned char)*s < 0x20 || *s == 0x7f)
             return 0;
     return 1;
-}
-
-/* Keeps what a queue ID is made of; anything else from the MTA is dropped. */
-static void mlfi_qid_copy(char *out, size_t size, const char *in)
-{
-    size_t n = 0;
-
-    for (; in != NULL && *in && n + 1 < size; in++)
-        if ((*in >= '0' && *in <= '9') || (*in >= 'A' && *in <= 'Z') ||
-            (*in >= 'a' && *in <= 'z') || *in == '.' || *in == '-' || *in == '_')
-            out[n++] = *in;
-    out[n] = '\0';
 }
 
 /* ------------------------------------------------------------------ */
@@ -265,7 +255,7 @@ static void mlfi_getqid(SMFICTX *ctx, char *out, size_t size)
         char i2[] = "{i}";
         v = smfi_getsymval(ctx, i2);
     }
-    mlfi_qid_copy(out, size, v);
+    log_qid(out, size, v);
 }
 
 static void mlfi_addheader(SMFICTX *ctx, const char *qid, const char *name, const char *value)
@@ -645,11 +635,45 @@ static int mlfi_pause(unsigned ms)
     return s;
 }
 
+/* libmilter's listener (mi_listener() in its listener.c) polls its socket
+ * and, when accept() fails with EMFILE, ENFILE, ENOBUFS or ENOMEM, tries
+ * again at once without a pause or a log line: out of descriptors, it spins
+ * a core for as long as a peer waits in the backlog.  libmilter has no hook
+ * for that, so this accept() takes the place of libc's for the whole process
+ * (the executable's definition comes first in symbol lookup; libmilter is
+ * its only caller, the daemon's own listeners use accept4()).  On the
+ * smfi_main() thread, such a failure rests MLFI_ACCEPT_PAUSE_MS (less when
+ * milter_stop() comes) and is logged once per MLFI_ACCEPT_LOG_MS with a
+ * count; libmilter then tries again, as before. */
+static _Thread_local int mlfi_is_listener; /* this is the smfi_main() thread */
+static uint64_t mlfi_accept_logged;        /* smfi_main() thread only */
+static unsigned long mlfi_accept_fails;
+
+int accept(int fd, __SOCKADDR_ARG addr, socklen_t *__restrict len)
+{
+    int r = accept4(fd, addr, len, 0), e = errno;
+
+    if (r >= 0 || !mlfi_is_listener || (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM))
+        return r;
+    mlfi_accept_fails++;
+    if (mlfi_accept_logged == 0 || util_now_ms() - mlfi_accept_logged >= MLFI_ACCEPT_LOG_MS) {
+        log_warn("milter: accept: %s (%lu times since the last such line); not accepting for "
+                 "a while",
+                 strerror(e), mlfi_accept_fails);
+        mlfi_accept_fails = 0;
+        mlfi_accept_logged = util_now_ms();
+    }
+    mlfi_pause(MLFI_ACCEPT_PAUSE_MS);
+    errno = e;
+    return r;
+}
+
 static void *mlfi_main(void *arg)
 {
     int i;
 
     (void)arg;
+    mlfi_is_listener = 1;
     for (i = 0;; i++) {
         int r = smfi_main();
         if (mlfi_is_stopping())

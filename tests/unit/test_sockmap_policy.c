@@ -154,6 +154,11 @@ static const struct sm_case sm_cases[] = {
     {"postfix-transport user@[192.0.2.1]", "NOTFOUND ", 0},
     {"postfix-transport user@bad_domain.example", "NOTFOUND ", 0},
     {"postfix-transport user@listed.example x", "NOTFOUND ", 0}, /* space in the domain */
+    /* Angle brackets are checked over the whole key: both or neither. */
+    {"postfix-transport <user@listed.example>", "OK " SMARTHOST, 1},
+    {"postfix-transport <user@listed.example", "NOTFOUND ", 0},
+    {"postfix-transport user@listed.example>", "NOTFOUND ", 0},
+    {"postfix-transport <@listed.example>", "OK " SMARTHOST, 1},
     {"postfix-transport user@healthy.example", "NOTFOUND ", 1},
     {"postfix-transport user@nxdomain.example", "NOTFOUND ", 1},
     {"postfix-transport user@unknown.example", "NOTFOUND ", 1},
@@ -674,6 +679,55 @@ static void test_policy_many_instances(void **state)
     policy_table_free(t);
 }
 
+/* A flood of invented instances past POLICY_INSTANCES_MAX (65536) forgets
+ * the least recently used ones: a real transaction afterwards, and one
+ * under way that keeps talking, still get their FILTER. */
+static void test_policy_instance_flood(void **state)
+{
+    struct policy_table *t = policy_table_new();
+    char inst[32];
+    int i;
+
+    (void)state;
+    policy(t, "RCPT", "busy", "bob@listed.example", "0", 1);
+    for (i = 0; i < 200000; i++) {
+        snprintf(inst, sizeof(inst), "flood%d", i);
+        policy(t, "RCPT", inst, "a@healthy.example", "0", 2);
+        if (i % 60000 == 0) /* "busy" is still talking: recently used */
+            policy(t, "RCPT", "busy", "eve@listed.example", "1", 2);
+    }
+    assert_int_equal(policy_table_size(t), 65536);
+    assert_string_equal(policy(t, "RCPT", "real", "bob@pinned.example", "0", 3), DUNNO);
+    assert_string_equal(policy(t, "END-OF-MESSAGE", "real", "bob@pinned.example", "1", 4),
+                        "action=FILTER " PINNED "\n\n");
+    assert_string_equal(policy(t, "END-OF-MESSAGE", "busy", "", "2", 4),
+                        "action=FILTER " SMARTHOST "\n\n");
+    /* The oldest invented ones went first. */
+    assert_string_equal(policy(t, "END-OF-MESSAGE", "flood0", "", "1", 5), DUNNO);
+    assert_int_equal(policy_table_size(t), 65534);
+    policy_table_free(t);
+}
+
+/* The queue_id comes from the peer: CR, ESC and spaces would forge a log
+ * line.  It reaches the decision line the way the milter's queue ID does:
+ * only what queue IDs are made of. */
+static void test_policy_queue_id_escaped(void **state)
+{
+    static const char eom[] = "request=smtpd_access_policy\nprotocol_state=END-OF-MESSAGE\n"
+                              "instance=q\nrecipient=bob@listed.example\nrecipient_count=1\n"
+                              "queue_id=4XbQ\r\033[2Jmxdetourd: forged line\n\n";
+    struct policy_table *t = policy_table_new();
+    size_t used = 0;
+
+    (void)state;
+    assert_int_equal(policy_attr_parse(eom, sizeof(eom) - 1, &preq, &used), POLICY_ATTR_OK);
+    policy_answer(t, &preq, 1, pout, sizeof(pout));
+    assert_string_equal(pout, "action=FILTER " SMARTHOST "\n\n");
+    assert_int_equal(ndecisions, 1);
+    assert_string_equal(last_qid, "4XbQ2Jmxdetourdforgedline");
+    policy_table_free(t);
+}
+
 /* The answer never overruns the caller's buffer. */
 static void test_policy_small_out(void **state)
 {
@@ -723,6 +777,8 @@ int main(void)
         cmocka_unit_test_setup(test_policy_recipient_limit, setup),
         cmocka_unit_test_setup(test_policy_domain_limit, setup),
         cmocka_unit_test_setup(test_policy_many_instances, setup),
+        cmocka_unit_test_setup(test_policy_instance_flood, setup),
+        cmocka_unit_test_setup(test_policy_queue_id_escaped, setup),
         cmocka_unit_test_setup(test_policy_small_out, setup),
     };
     int rc;
