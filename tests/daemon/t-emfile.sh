@@ -86,10 +86,10 @@ nfd=$(find "/proc/$D_PID/fd" -mindepth 1 | wc -l)
 limit=$((nfd + 8))
 prlimit --pid "$D_PID" --nofile="$limit:$limit" || fail "prlimit --pid $D_PID failed"
 
-starve "$SM_SOCK" '^mxdetourd: socketmap: accept: Too many open files'
+starve "$SM_SOCK" 'mxdetourd: socketmap: accept: Too many open files'
 alive "running out of descriptors on the socketmap socket"
 
-starve "$MILTER_SOCK" '^mxdetourd: milter: accept: Too many open files'
+starve "$MILTER_SOCK" 'mxdetourd: milter: accept: Too many open files'
 expect_eq "$(milter_optneg)" O "milter option negotiation after running out of descriptors"
 alive "running out of descriptors on the milter socket"
 d_stop
