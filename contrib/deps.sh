@@ -1,9 +1,9 @@
 # Debian 12 packages, sourced by contrib/try.sh and tests/suite.sh.
 # BUILD_DEPS builds mxdetour; TEST_DEPS runs its test suite.
 BUILD_DEPS="build-essential autoconf automake pkg-config libyaml-dev libc-ares-dev
- libmilter-dev libidn2-dev"
+ libmilter-dev libidn2-dev libsystemd-dev"
 TEST_DEPS="libcmocka-dev clang cppcheck clang-format miltertest python3 python3-dnslib
- postfix postfix-lmdb iproute2 mandoc"
+ postfix postfix-lmdb iproute2 mandoc debhelper dpkg-dev lintian fakeroot"
 
 mxd_apt_install() {
     export DEBIAN_FRONTEND=noninteractive
