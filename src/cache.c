@@ -281,6 +281,26 @@ size_t cache_forget(const char *domain)
     return n;
 }
 
+size_t cache_forget_since(uint64_t made_ms)
+{
+    size_t n = 0;
+
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < nbuckets; i++) {
+        struct entry **pp = &table[i];
+        while (*pp) {
+            if ((*pp)->have && (*pp)->made_ms >= made_ms && !(*pp)->probing) {
+                drop(pp);
+                n++;
+            } else {
+                pp = &(*pp)->next;
+            }
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return n;
+}
+
 void cache_each(cache_each_cb cb, void *arg)
 {
     struct cache_rec r;

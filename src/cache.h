@@ -38,6 +38,8 @@ void cache_abandon(const char *domain);
 void cache_skip(const char *domain, uint64_t now_ms);
 size_t cache_wait(const char *const *domains, size_t n, unsigned ms);
 size_t cache_forget(const char *domain);
+/* Forgets every verdict made at or after made_ms (monotonic). */
+size_t cache_forget_since(uint64_t made_ms);
 void cache_each(cache_each_cb cb, void *arg);
 size_t cache_count(void);
 /* Bytes the table holds, for status and the docs' memory figure. */

@@ -9,6 +9,7 @@
 #include "core.h"
 #include "core_daemon.h"
 #include "cache.h"
+#include "health.h"
 #include "log.h"
 #include "loop.h"
 #include "probe.h"
@@ -16,6 +17,8 @@
 #include "route.h"
 #include "state.h"
 #include "util.h"
+#include <ifaddrs.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +48,7 @@ static double tokens; /* flood guard: probes we may start now */
 static uint64_t tokens_at;
 static uint64_t started_ms, save_timer, save_due, publish_timer;
 static unsigned long nprobes, nskipped;
+static int resolver_down; /* health's state, read on every answer without a lock */
 
 struct conf *core_conf(void)
 {
@@ -84,6 +88,67 @@ static void queue_probe(const char *domain, const struct conf *c)
     loop_wake(loop);
 }
 
+/* This host's own addresses, taken when the local resolver goes down: a
+ * domain whose MX hosts are this host is one of ours (mydestination), and
+ * Postfix consults transport_maps for local domains too. */
+#define MAX_OWN 64
+static char own_addr[MAX_OWN][46];
+static unsigned nown;
+
+static void note_own_addresses(void)
+{
+    struct ifaddrs *ifs, *i;
+    unsigned n = 0;
+
+    if (getifaddrs(&ifs) < 0)
+        return;
+    for (i = ifs; i && n < MAX_OWN; i = i->ifa_next)
+        if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+            getnameinfo(i->ifa_addr, sizeof(struct sockaddr_in), own_addr[n], sizeof(own_addr[0]),
+                        NULL, 0, NI_NUMERICHOST) == 0)
+            n++;
+    freeifaddrs(ifs);
+    __atomic_store_n(&nown, n, __ATOMIC_RELEASE);
+}
+
+static int pins_own(const char *pins)
+{
+    unsigned n = __atomic_load_n(&nown, __ATOMIC_ACQUIRE);
+    char padded[VERDICT_PIN_MAX + 2];
+    snprintf(padded, sizeof(padded), " %s ", pins);
+    for (unsigned i = 0; i < n; i++) {
+        char needle[50];
+        snprintf(needle, sizeof(needle), " %s ", own_addr[i]);
+        if (strstr(padded, needle))
+            return 1;
+    }
+    return 0;
+}
+
+/* While the local resolver is down, a domain this daemon knows from before
+ * gets routing.on_local_dns_down: Postfix cannot resolve it either.  Only
+ * known remote domains: one never seen may be local, and one that does not
+ * exist (nxdomain, null-mx) has no route anyway. */
+static void answer_down(const struct conf *c, const struct cache_rec *r, struct core_answer *a)
+{
+    char why[160];
+    struct verdict_info vi;
+    enum verdict was = r && r->have ? r->vi.verdict : VERDICT_UNKNOWN;
+
+    health_down(NULL, why, sizeof(why));
+    a->verdict = VERDICT_LOCAL_DNS_DOWN;
+    snprintf(a->evidence, sizeof(a->evidence), "local resolver down: %s", why);
+    a->route[0] = '\0';
+    if (was == VERDICT_UNKNOWN || was == VERDICT_NXDOMAIN || was == VERDICT_NULL_MX ||
+        pins_own(r->vi.pin))
+        return;
+    memset(&vi, 0, sizeof(vi));
+    vi.verdict = VERDICT_LOCAL_DNS_DOWN;
+    vi.pinnable = r->vi.pinnable;
+    memcpy(vi.pin, r->vi.pin, sizeof(vi.pin));
+    route_build(c, NULL, &vi, a->route, sizeof(a->route));
+}
+
 /* listed is conf_match_normalized(c, domain), which the caller has already looked up. */
 static void answer(const struct conf *c, const struct conf_domain *listed,
                    const struct cache_rec *r, struct core_answer *a)
@@ -104,6 +169,10 @@ static void answer(const struct conf *c, const struct conf_domain *listed,
             util_strlcpy(a->note, listed->note, sizeof(a->note));
         if (!vi)
             snprintf(a->evidence, sizeof(a->evidence), "listed at %s:%d", c->path, listed->line);
+    }
+    if (!listed && __atomic_load_n(&resolver_down, __ATOMIC_RELAXED)) {
+        answer_down(c, r, a);
+        return;
     }
     route_build(c, listed, vi, a->route, sizeof(a->route));
 }
@@ -284,9 +353,13 @@ static void on_probe_done(void *arg, const char *domain, const struct verdict_in
     const struct conf_domain *listed = conf_match_normalized(c, domain);
     struct core_answer a, before;
     struct cache_rec r;
-    (void)arg, (void)local;
+    (void)arg;
 
-    if (vi->verdict == VERDICT_UNKNOWN) {
+    if (vi->verdict == VERDICT_UNKNOWN || (local && local->local_down)) {
+        /* No verdict of the domain from a resolver that cannot resolve
+         * the root: it would blame every domain for the resolver. */
+        if (local && local->local_down)
+            health_report_down(vi->evidence);
         cache_abandon(domain);
         conf_unref(c);
         return;
@@ -352,6 +425,33 @@ static int drain(struct loop *l, void *arg)
     return wait;
 }
 
+static struct probe_engine *current_engine(void)
+{
+    return engine;
+}
+
+/* Every answer changes with the state: the table must follow, and what
+ * was learned during the outage is not trusted after it. */
+static void on_health(int down)
+{
+    struct conf *c = core_conf();
+    uint64_t since;
+
+    if (down)
+        note_own_addresses();
+    health_down(&since, NULL, 0);
+    __atomic_store_n(&resolver_down, down, __ATOMIC_RELAXED);
+    if (!down) {
+        size_t n = cache_forget_since(since);
+        if (n)
+            log_info("forgot %zu verdicts made while the local resolver was down", n);
+    }
+    if (c->publish[0])
+        schedule(&publish_timer, 0, publish_now);
+    schedule_save(SAVE_ROUTE_DELAY_MS);
+    conf_unref(c);
+}
+
 int core_start(struct loop *l, struct conf *c)
 {
     char err[256];
@@ -370,6 +470,7 @@ int core_start(struct loop *l, struct conf *c)
     if (n > 0)
         log_info("state file %s: %ld verdicts loaded", c->state_file, n);
     loop_hook(l, drain, NULL);
+    health_start(l, c->check_interval_ms, current_engine, on_health);
     publish_run_as(c->user);
     if (c->publish[0])
         publish(1); /* empty or from the state, before any answer */
@@ -397,6 +498,7 @@ void core_reload(struct conf *c)
     pthread_mutex_unlock(&conf_lock);
     conf_unref(old);
     log_set_level(c->log_level);
+    health_set_interval(c->check_interval_ms);
     if (c->publish[0])
         schedule(&publish_timer, 0, publish_now);
 }
@@ -404,6 +506,7 @@ void core_reload(struct conf *c)
 void core_stop(void)
 {
     struct conf *c = core_conf();
+    health_stop();
     long n = state_save(c->state_file);
     if (n >= 0 && c->state_file[0])
         log_info("state file %s: %ld verdicts saved", c->state_file, n);
@@ -450,7 +553,14 @@ char *core_status_text(void)
             p += (size_t)snprintf(text + p, sizeof(text) - p, " %s=%zu",
                                   verdict_name((enum verdict)v), x.counts[v]);
     if (p < sizeof(text) - 1)
-        snprintf(text + p, sizeof(text) - p, "\n");
+        p += (size_t)snprintf(text + p, sizeof(text) - p, "\n");
+    uint64_t since;
+    char why[160];
+    if (health_down(&since, why, sizeof(why)))
+        snprintf(text + p, sizeof(text) - p, "local resolver: down for %llus (%s)\n",
+                 (unsigned long long)((util_now_ms() - since) / 1000), why);
+    else if (p < sizeof(text))
+        snprintf(text + p, sizeof(text) - p, "local resolver: up\n");
     conf_unref((struct conf *)x.c);
     return xstrdup(text);
 }

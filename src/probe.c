@@ -361,6 +361,59 @@ static void start_pass(struct probe *p, int which)
     pdns_query(ps->d, r->domain, DNSMSG_T_MX, on_mx, ps);
 }
 
+struct canary_check {
+    const struct probe_engine *e;
+    unsigned pending;
+    int up;
+    char evidence[160];
+    probe_canary_cb cb;
+    void *arg;
+};
+
+struct canary_q {
+    struct canary_check *k;
+    const char *name; /* the engine's copy: the engine outlives its queries */
+};
+
+static void check_done(struct canary_check *k)
+{
+    if (--k->pending == 0) {
+        k->cb(k->arg, k->e->dying ? -1 : k->up, k->evidence);
+        free(k);
+    }
+}
+
+static void on_check(void *arg, const struct dns_result *r, const struct dnsmsg *m)
+{
+    struct canary_q *q = arg;
+    struct canary_check *k = q->k;
+    (void)m;
+    if (r->outcome == DNS_ANSWER || r->outcome == DNS_NODATA || r->outcome == DNS_NXDOMAIN)
+        k->up = 1;
+    else if (!k->evidence[0])
+        snprintf(k->evidence, sizeof(k->evidence), "NS %s %s @%s", q->name,
+                 dns_outcome_name(r->outcome), r->server[0] ? r->server : "?");
+    free(q);
+    check_done(k);
+}
+
+void probe_canary(struct probe_engine *e, probe_canary_cb cb, void *arg)
+{
+    struct canary_check *k = xcalloc(1, sizeof(*k));
+    k->e = e;
+    k->cb = cb;
+    k->arg = arg;
+    k->up = e->ncanary == 0;
+    k->pending = (unsigned)e->ncanary + 1; /* held while asking: answers may come at once */
+    for (size_t i = 0; i < e->ncanary; i++) {
+        struct canary_q *q = xmalloc(sizeof(*q));
+        q->k = k;
+        q->name = e->canary[i];
+        pdns_query(e->local, e->canary[i], DNSMSG_T_NS, on_check, q);
+    }
+    check_done(k);
+}
+
 void probe_start(struct probe_engine *e, const char *domain, probe_done_cb cb, void *arg)
 {
     struct probe *p = xcalloc(1, sizeof(*p));

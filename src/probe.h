@@ -26,6 +26,12 @@ struct probe_engine *probe_engine_new(struct loop *l, const struct conf *c, char
                                       size_t errsz);
 void probe_engine_free(struct probe_engine *e);
 void probe_start(struct probe_engine *e, const char *domain, probe_done_cb cb, void *arg);
+/* Asks every resolvers.canary name (NS) through the local resolver; cb runs
+ * once on the loop thread: up when any name got an answer (NXDOMAIN
+ * counts: the resolver works), else the first failure as evidence; up is
+ * -1 when the engine was freed meanwhile (the check says nothing). */
+typedef void (*probe_canary_cb)(void *arg, int up, const char *evidence);
+void probe_canary(struct probe_engine *e, probe_canary_cb cb, void *arg);
 unsigned probe_budget_ms(const struct probe_engine *e);
 unsigned probe_running(const struct probe_engine *e);
 const char *probe_local_servers(const struct probe_engine *e);
