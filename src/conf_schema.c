@@ -122,7 +122,7 @@ struct pctx {
     struct conf_errs *errs;
     const char *file;
     size_t nerr;
-    struct pos on_broken, ldd, control;
+    struct pos on_broken, ldd, control, publish;
     struct dextra *dx;
 };
 
@@ -386,6 +386,8 @@ static void apply(struct pctx *p, const struct key_def *k, const struct conf_nod
         e = conf_value_table(s);
         if (e == NULL)
             set_str(c, k->off, s);
+        p->publish.line = n->line;
+        p->publish.column = n->column;
         break;
     case K_DURATION:
     case K_DURATION0: {
@@ -686,6 +688,40 @@ static void check_control(struct pctx *p)
     p->nerr++;
 }
 
+/* routing.publish must not name the state file, nor the database postmap
+ * makes next to the table: every publish would replace the saved verdicts. */
+static void check_publish(struct pctx *p)
+{
+    static const char *const types[][2] = {{"lmdb:", ".lmdb"},
+                                           {"hash:", ".db"},
+                                           {"btree:", ".db"},
+                                           {"cdb:", ".cdb"},
+                                           {"texthash:", NULL}};
+    const char *spec = p->c->publish, *state = p->c->state_file, *path = spec, *db = ".lmdb";
+    char sv[160], st[160];
+
+    if (!*spec || !*state)
+        return;
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        size_t n = strlen(types[i][0]);
+        if (strncmp(spec, types[i][0], n) == 0) {
+            path = spec + n;
+            db = types[i][1];
+        }
+    }
+    size_t n = strlen(path);
+    if (strcmp(path, state) != 0 &&
+        !(db && strncmp(path, state, n) == 0 && strcmp(state + n, db) == 0))
+        return;
+    show(spec, strlen(spec), sv, sizeof(sv));
+    show(state, strlen(state), st, sizeof(st));
+    conf_errs_add(p->errs, p->file, p->publish.line, p->publish.column,
+                  "routing.publish: table \"%s\" would overwrite state_file \"%s\" (give the "
+                  "table a path of its own)",
+                  sv, st);
+    p->nerr++;
+}
+
 /* Checks across keys, once every key is known. */
 static void cross_check(struct pctx *p)
 {
@@ -694,6 +730,7 @@ static void cross_check(struct pctx *p)
     size_t i;
 
     check_control(p);
+    check_publish(p);
 
     if (c->on_broken == ROUTE_SMARTHOST && !have_smarthost) {
         conf_errs_add(p->errs, p->file, p->on_broken.line, p->on_broken.column,

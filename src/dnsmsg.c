@@ -65,27 +65,48 @@ static unsigned u16(const unsigned char *p)
     return (unsigned)p[0] << 8 | p[1];
 }
 
+/* Inserts rr among the kept MX records, which stay sorted by preference
+ * with ties in message order; when all slots are taken the worst goes. */
+static void keep_mx(struct dnsmsg *m, const struct dnsmsg_rr *rr)
+{
+    unsigned at = m->nrr, last;
+
+    while (at > 0 && m->rr[at - 1].pref > rr->pref)
+        at--;
+    if (at == DNSMSG_MAX_RR)
+        return; /* no better than any kept one */
+    last = m->nrr < DNSMSG_MAX_RR ? m->nrr++ : DNSMSG_MAX_RR - 1;
+    memmove(&m->rr[at + 1], &m->rr[at], (last - at) * sizeof(m->rr[0]));
+    m->rr[at] = *rr;
+}
+
 /* Stores one record of the wanted type; DNS_BADRDATA when its data cannot be. */
 static enum dns_outcome keep(const unsigned char *buf, size_t len, size_t rd, unsigned rdlen,
-                             int qtype, struct dnsmsg *m)
+                             int qtype, struct dnsmsg *m, unsigned *nnull)
 {
-    struct dnsmsg_rr *rr = &m->rr[m->nrr];
-
+    if (qtype == DNSMSG_T_MX) {
+        struct dnsmsg_rr mx;
+        size_t p = rd + 2;
+        if (rdlen < 3)
+            return DNS_BADRDATA;
+        mx.pref = u16(buf + rd);
+        if (read_name(buf, len, &p, mx.data, sizeof(mx.data)) < 0 || p != rd + rdlen)
+            return DNS_BADRDATA;
+        if (mx.data[0])
+            keep_mx(m, &mx);
+        else
+            ++*nnull;
+        return DNS_ANSWER;
+    }
     if (m->nrr == DNSMSG_MAX_RR)
         return DNS_ANSWER; /* more than we examine: ignored, as the header says */
 
+    struct dnsmsg_rr *rr = &m->rr[m->nrr];
     if (qtype == DNSMSG_T_A || qtype == DNSMSG_T_AAAA) {
         unsigned want = qtype == DNSMSG_T_A ? 4 : 16;
         if (rdlen != want)
             return DNS_BADRDATA;
         inet_ntop(qtype == DNSMSG_T_A ? AF_INET : AF_INET6, buf + rd, rr->data, sizeof(rr->data));
-    } else if (qtype == DNSMSG_T_MX) {
-        size_t p = rd + 2;
-        if (rdlen < 3)
-            return DNS_BADRDATA;
-        rr->pref = u16(buf + rd);
-        if (read_name(buf, len, &p, rr->data, sizeof(rr->data)) < 0 || p != rd + rdlen)
-            return DNS_BADRDATA;
     } else {
         rr->data[0] = '\0';
     }
@@ -93,16 +114,30 @@ static enum dns_outcome keep(const unsigned char *buf, size_t len, size_t rd, un
     return DNS_ANSWER;
 }
 
+/* Follows a CNAME to target: -1 when the chain comes back to a name it
+ * passed (chain[0] is the qname) or grows past DNSMSG_MAX_CHAIN hops. */
+static int follow(char chain[][256], unsigned *hops, const char *target)
+{
+    for (unsigned i = 0; i <= *hops; i++)
+        if (same_name(chain[i], target))
+            return -1;
+    if (*hops == DNSMSG_MAX_CHAIN)
+        return -1;
+    snprintf(chain[++*hops], sizeof(chain[0]), "%s", target);
+    return 0;
+}
+
 enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *qname, int qtype,
                               struct dnsmsg *m)
 {
-    char owner[256], target[256], cur[256];
+    char owner[256], target[256], chain[DNSMSG_MAX_CHAIN + 1][256];
     size_t pos = 12;
-    unsigned qd, an, other = 0;
+    unsigned qd, an, other = 0, nnull = 0, hops = 0;
 
     /* Only the header fields: clearing all records costs more than a parse. */
     m->rcode = m->truncated = 0;
     m->nrr = 0;
+    m->null_mx = 0;
     if (len < 12 || !(buf[2] & 0x80))
         return DNS_MALFORMED;
     m->rcode = buf[3] & 0x0f;
@@ -132,7 +167,7 @@ enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *
             return DNS_MALFORMED;
         pos += 4;
     }
-    snprintf(cur, sizeof(cur), "%s", qname);
+    snprintf(chain[0], sizeof(chain[0]), "%s", qname);
     for (unsigned i = 0; i < an; i++) {
         if (read_name(buf, len, &pos, owner, sizeof(owner)) < 0 || pos + 10 > len)
             return DNS_MALFORMED;
@@ -141,12 +176,12 @@ enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *
         if (rd + rdlen > len)
             return DNS_MALFORMED;
         pos = rd + rdlen;
-        if (!same_name(owner, cur)) {
+        if (!same_name(owner, chain[hops])) {
             other++;
             continue;
         }
         if ((int)type == qtype) {
-            enum dns_outcome o = keep(buf, len, rd, rdlen, qtype, m);
+            enum dns_outcome o = keep(buf, len, rd, rdlen, qtype, m, &nnull);
             if (o != DNS_ANSWER)
                 return o;
         } else if (type == DNSMSG_T_CNAME) {
@@ -154,12 +189,17 @@ enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *
             if (read_name(buf, len, &p, target, sizeof(target)) < 0)
                 return DNS_MALFORMED;
             /* Resolvers put the chain in order; follow it as glibc does. */
-            snprintf(cur, sizeof(cur), "%s", target);
+            if (follow(chain, &hops, target) < 0)
+                return DNS_CNAME_LOOP;
         } else {
             other++;
         }
     }
     if (m->nrr)
         return DNS_ANSWER;
+    if (nnull) {
+        m->null_mx = 1;
+        return DNS_ANSWER;
+    }
     return other ? DNS_WRONGTYPE : DNS_NODATA;
 }

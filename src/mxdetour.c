@@ -184,7 +184,12 @@ static int cmd_probe(int argc, char **argv)
     size_t nlocal = 0, next = 0, nfile = 0;
     const char *timeout = NULL, *tries = NULL, *file = NULL;
     char **names = NULL;
-    int json = 0, opt, rc = 0;
+    int json = 0, opt, rc = EXIT_USAGE;
+    struct conf *c = NULL;
+    struct loop *l = NULL;
+    struct probe_engine *e = NULL;
+    struct run run = {0};
+    char err[256];
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
@@ -197,11 +202,11 @@ static int cmd_probe(int argc, char **argv)
             break;
         case 'r':
             if (add_server(&local, &nlocal, optarg) < 0)
-                return EXIT_USAGE;
+                goto out;
             break;
         case 'e':
             if (add_server(&ext, &next, optarg) < 0)
-                return EXIT_USAGE;
+                goto out;
             break;
         case 't':
             timeout = optarg;
@@ -214,21 +219,23 @@ static int cmd_probe(int argc, char **argv)
             break;
         default:
             usage();
-            return EXIT_USAGE;
+            goto out;
         }
     }
     if (optind >= argc && !file) {
         usage();
-        return EXIT_USAGE;
+        goto out;
     }
-    struct conf *c = load(1);
-    if (!c)
-        return EX_CONFIG;
+    c = load(1);
+    if (!c) {
+        rc = EX_CONFIG;
+        goto out;
+    }
     if (timeout) {
-        const char *err = conf_parse_duration(timeout, &c->timeout_ms);
-        if (err || c->timeout_ms == 0) {
-            fprintf(stderr, "mxdetour: --timeout %s: %s\n", timeout, err ? err : "must be > 0");
-            return EXIT_USAGE;
+        const char *why = conf_parse_duration(timeout, &c->timeout_ms);
+        if (why || c->timeout_ms == 0) {
+            fprintf(stderr, "mxdetour: --timeout %s: %s\n", timeout, why ? why : "must be > 0");
+            goto out;
         }
     }
     if (tries) {
@@ -236,7 +243,7 @@ static int cmd_probe(int argc, char **argv)
         long v = strtol(tries, &end, 10);
         if (*end || v < 1 || v > 10) {
             fprintf(stderr, "mxdetour: --tries %s: want 1..10\n", tries);
-            return EXIT_USAGE;
+            goto out;
         }
         c->tries = (unsigned)v;
     }
@@ -245,27 +252,29 @@ static int cmd_probe(int argc, char **argv)
         free(c->local);
         c->local = local; /* the snapshot is ours alone: conf_unref() frees it */
         c->nlocal = nlocal;
+        local = NULL;
     }
     if (next) {
         free(c->external);
         c->external = ext;
         c->nexternal = next;
+        ext = NULL;
     }
     if (file && !(names = read_list(file, &nfile))) {
         fprintf(stderr, "mxdetour: %s: %s\n", file, strerror(errno));
-        return EXIT_USAGE;
+        goto out;
     }
 
-    struct run run = {0};
     run.n = (size_t)(argc - optind) + nfile;
     run.jobs = xcalloc(run.n, sizeof(*run.jobs));
-    char err[256];
-    struct loop *l = loop_new();
-    struct probe_engine *e = l ? probe_engine_new(l, c, err, sizeof(err)) : NULL;
+    l = loop_new();
+    e = l ? probe_engine_new(l, c, err, sizeof(err)) : NULL;
     if (!e) {
         fprintf(stderr, "mxdetour: %s\n", l ? err : "event loop");
-        return EX_CONFIG;
+        rc = EX_CONFIG;
+        goto out;
     }
+    rc = 0;
     for (size_t i = 0; i < run.n; i++) {
         struct job *j = &run.jobs[i];
         j->input = i < nfile ? names[i] : argv[optind + (int)(i - nfile)];
@@ -295,12 +304,15 @@ static int cmd_probe(int argc, char **argv)
         if (j->error || verdict_is_broken(j->vi.verdict))
             rc = EXIT_FOUND;
     }
+out: /* every exit, also the usage errors: nothing leaks (LeakSanitizer) */
     probe_engine_free(e);
     loop_free(l);
     free(run.jobs);
     for (size_t i = 0; i < nfile; i++)
         free(names[i]);
     free(names);
+    free(local);
+    free(ext);
     conf_unref(c);
     return rc;
 }

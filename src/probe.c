@@ -290,18 +290,12 @@ static void ask_host(struct pass *ps, struct probe_host *h, int qtype)
     pdns_query(ps->d, h->name, qtype, on_host, q);
 }
 
-static int by_pref(const void *a, const void *b)
-{
-    const struct dnsmsg_rr *x = a, *y = b;
-    return x->pref < y->pref ? -1 : x->pref > y->pref;
-}
-
-static void add_hosts(const struct probe_engine *e, struct probe_result *r, struct dnsmsg *m)
+/* m's records come sorted by preference, ties in message order (dnsmsg.h). */
+static void add_hosts(const struct probe_engine *e, struct probe_result *r, const struct dnsmsg *m)
 {
     struct in_addr a4;
     struct in6_addr a6;
 
-    qsort(m->rr, m->nrr, sizeof(m->rr[0]), by_pref);
     for (unsigned i = 0; i < m->nrr && r->nhost < e->max_mx; i++) {
         struct probe_host *h = &r->host[r->nhost++];
         util_strlcpy(h->name, m->rr[i].data, sizeof(h->name));
@@ -315,16 +309,13 @@ static void on_mx(void *arg, const struct dns_result *res, const struct dnsmsg *
 {
     struct pass *ps = arg;
     struct probe_result *r = ps->r;
-    struct dnsmsg copy;
 
     r->mx = *res;
     if (res->outcome == DNS_ANSWER) {
-        copy = *m;
-        if (copy.nrr >= 1 && copy.rr[0].data[0] == '\0') {
-            r->null_mx = 1; /* RFC 7505: "MX 0 ." */
-        } else {
-            add_hosts(ps->p->e, r, &copy);
-        }
+        if (m->null_mx)
+            r->null_mx = 1; /* RFC 7505: "MX 0 ." and no other MX */
+        else
+            add_hosts(ps->p->e, r, m);
     } else if (res->outcome == DNS_NODATA) {
         /* RFC 5321 5.1: no MX means the domain itself is the host. */
         r->implicit_mx = 1;

@@ -4,10 +4,10 @@
  * reads half a table.
  */
 #include "publish.h"
+#include "atomic.h"
 #include "log.h"
 #include "util.h"
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -71,16 +71,14 @@ int publish_write(const char *spec, const char *text, const char *postfix_config
 {
     const char *path;
     char tmp[4096];
-    int postmap = needs_postmap(spec, &path), fd;
-    size_t len = strlen(text);
+    int postmap = needs_postmap(spec, &path);
+    /* 0644: Postfix reads a texthash: table itself, as its own user. */
+    FILE *f = atomic_open(path, 0644, tmp, sizeof(tmp));
 
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd) != 0 || close(fd) != 0 ||
-        rename(tmp, path) != 0) {
+    if (f)
+        fputs(text, f); /* a write error shows in atomic_commit() */
+    if (!f || atomic_commit(f, tmp, path) != 0) {
         log_warn("publish %s: %s", path, strerror(errno));
-        if (fd >= 0)
-            unlink(tmp);
         return -1;
     }
     if (postmap)

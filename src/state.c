@@ -7,6 +7,7 @@
  * domains come from the config.
  */
 #include "state.h"
+#include "atomic.h"
 #include "cache.h"
 #include "dname.h"
 #include "log.h"
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define STATE_MAGIC "mxdetour-state 1\n"
 
@@ -47,22 +47,15 @@ long state_save(const char *path)
 
     if (!path[0])
         return 0;
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-    s.f = fopen(tmp, "w");
+    s.f = atomic_open(path, 0644, tmp, sizeof(tmp));
     if (!s.f) {
-        log_warn("state file %s: %s", tmp, strerror(errno));
+        log_warn("state file %s: %s", path, strerror(errno));
         return -1;
     }
     fputs(STATE_MAGIC, s.f);
     cache_each(save_one, &s);
-    if (fflush(s.f) != 0 || fsync(fileno(s.f)) != 0 || fclose(s.f) != 0) {
-        log_warn("state file %s: %s", tmp, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    if (rename(tmp, path) != 0) {
+    if (atomic_commit(s.f, tmp, path) != 0) {
         log_warn("state file %s: %s", path, strerror(errno));
-        unlink(tmp);
         return -1;
     }
     return s.n;

@@ -25,14 +25,14 @@ static const char *const verdict_names[VERDICT__COUNT] = {
 };
 
 static const char *const outcome_names[DNS__COUNT] = {
-    "pending", "answer",  "nodata",    "nxdomain",   "timeout",   "servfail", "formerr",
-    "notimp",  "refused", "malformed", "wrong-type", "bad-rdata", "failed",
+    "pending", "answer",  "nodata",    "nxdomain",   "timeout",   "servfail",   "formerr",
+    "notimp",  "refused", "malformed", "wrong-type", "bad-rdata", "cname-loop", "failed",
 };
 
 /* Evidence spells rcodes as dig does, other outcomes in lower case. */
 static const char *const outcome_evidence[DNS__COUNT] = {
-    "pending", "answer",  "nodata",    "NXDOMAIN",   "timeout",   "SERVFAIL", "FORMERR",
-    "NOTIMP",  "REFUSED", "malformed", "wrong-type", "bad-rdata", "failed",
+    "pending", "answer",  "nodata",    "NXDOMAIN",   "timeout",   "SERVFAIL",   "FORMERR",
+    "NOTIMP",  "REFUSED", "malformed", "wrong-type", "bad-rdata", "cname-loop", "failed",
 };
 
 const char *verdict_name(enum verdict v)

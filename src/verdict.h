@@ -36,10 +36,11 @@ enum dns_outcome {
     DNS_FORMERR,
     DNS_NOTIMP,
     DNS_REFUSED,
-    DNS_MALFORMED, /* packet that does not parse, or truncated without retry */
-    DNS_WRONGTYPE, /* answer records of the wrong name or type only */
-    DNS_BADRDATA,  /* e.g. a 3-byte AAAA */
-    DNS_FAILED,    /* any other local failure (socket, cancelled) */
+    DNS_MALFORMED,  /* packet that does not parse, or truncated without retry */
+    DNS_WRONGTYPE,  /* answer records of the wrong name or type only */
+    DNS_BADRDATA,   /* e.g. a 3-byte AAAA */
+    DNS_CNAME_LOOP, /* the answer's CNAME chain loops (or is too long to follow) */
+    DNS_FAILED,     /* any other local failure (socket, cancelled) */
     DNS__COUNT
 };
 

@@ -163,7 +163,8 @@ import json, re, sys
 VERDICTS = {"listed", "healthy", "aaaa-ignored", "aaaa-error", "mx-error", "nxdomain",
             "null-mx", "local-dns-down", "unknown"}
 OUTCOMES = {"pending", "answer", "nodata", "nxdomain", "timeout", "servfail", "formerr",
-            "notimp", "refused", "malformed", "wrong-type", "bad-rdata", "failed"}
+            "notimp", "refused", "malformed", "wrong-type", "bad-rdata", "cname-loop",
+            "failed"}
 bad = []
 
 def schema(path):

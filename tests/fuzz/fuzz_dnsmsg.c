@@ -4,7 +4,8 @@
  * Besides "does not crash or read past the input", it checks what the
  * parser promises: a known outcome, the rcode of the header, kept records
  * within bounds, terminated and printable (they end up in logs and routes),
- * A/AAAA data that is an address, no records with NODATA or wrong-type,
+ * A/AAAA data that is an address, MX sorted by preference without a "."
+ * exchange, null MX only as an MX answer, no records with NODATA or wrong-type,
  * and the same result for the qname written with a trailing dot and in
  * another case.
  */
@@ -47,6 +48,7 @@ static void one(const uint8_t *data, size_t size, int qtype)
     case DNS_MALFORMED:
     case DNS_WRONGTYPE:
     case DNS_BADRDATA:
+    case DNS_CNAME_LOOP:
         break;
     default:
         abort();
@@ -60,7 +62,8 @@ static void one(const uint8_t *data, size_t size, int qtype)
         o == DNS_REFUSED)
         CHECK(size >= 12 && (data[2] & 0x80));
     if (o == DNS_ANSWER)
-        CHECK(m.nrr >= 1 && m.rcode == 0 && !m.truncated);
+        CHECK((m.nrr >= 1) != m.null_mx && m.rcode == 0 && !m.truncated);
+    CHECK(!m.null_mx || (o == DNS_ANSWER && qtype == DNSMSG_T_MX));
     if (o == DNS_NODATA || o == DNS_WRONGTYPE)
         CHECK(m.nrr == 0 && m.rcode == 0 && !m.truncated);
     for (unsigned i = 0; o == DNS_ANSWER && i < m.nrr; i++) {
@@ -71,12 +74,13 @@ static void one(const uint8_t *data, size_t size, int qtype)
             CHECK(inet_pton(AF_INET, d, addr) == 1);
         else if (qtype == DNSMSG_T_AAAA)
             CHECK(inet_pton(AF_INET6, d, addr) == 1);
-        else
-            CHECK(m.rr[i].pref <= 0xffff);
+        else /* kept sorted by preference; a "." exchange never kept */
+            CHECK(m.rr[i].pref <= 0xffff && m.rr[i].data[0] &&
+                  (i == 0 || m.rr[i - 1].pref <= m.rr[i].pref));
     }
     /* Names compare case-insensitively, with or without the final dot. */
     o2 = dnsmsg_parse(data, size, "EXAMPLE.Test.", qtype, &m2);
-    CHECK(o2 == o && m2.nrr == m.nrr && m2.rcode == m.rcode);
+    CHECK(o2 == o && m2.nrr == m.nrr && m2.rcode == m.rcode && m2.null_mx == m.null_mx);
     for (unsigned i = 0; o == DNS_ANSWER && i < m.nrr; i++)
         CHECK(strcmp(m.rr[i].data, m2.rr[i].data) == 0 && m.rr[i].pref == m2.rr[i].pref);
 }

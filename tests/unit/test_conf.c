@@ -199,6 +199,10 @@ static const struct valid_case valid[] = {
     {"publish as texthash",
      "routing:\n  publish: \"texthash:/var/lib/mxdetour/transport\"\n",
      {"publish=texthash:/var/lib/mxdetour/transport "}},
+    /* Only postmap's own database name counts: hash: makes PATH.db. */
+    {"publish beside the state file",
+     "state_file: /srv/mxd/t.lmdb\nrouting:\n  publish: \"hash:/srv/mxd/t\"\n",
+     {"state_file=/srv/mxd/t.lmdb ", "publish=hash:/srv/mxd/t "}},
     {"smarthost with on_broken and local dns down",
      "routing:\n  on_broken: smarthost\n  smarthost: \"[203.0.113.25]:25\"\n"
      "  on_local_dns_down: smarthost\n",
@@ -392,6 +396,19 @@ static const struct invalid_case invalid[] = {
      "texthash: or a bare absolute path)"},
     {"routing:\n  publish: \"hash:\"\n",
      "t.yaml:2:12: routing.publish: bad table \"hash:\" (a path must follow the type)"},
+    /* Every publish would destroy the saved verdicts. */
+    {"state_file: /srv/mxd/v\nrouting:\n  publish: /srv/mxd/v\n",
+     "t.yaml:3:12: routing.publish: table \"/srv/mxd/v\" would overwrite state_file "
+     "\"/srv/mxd/v\" (give the table a path of its own)"},
+    {"routing:\n  publish: \"texthash:/var/lib/mxdetour/verdicts\"\n",
+     "t.yaml:2:12: routing.publish: table \"texthash:/var/lib/mxdetour/verdicts\" would "
+     "overwrite state_file \"/var/lib/mxdetour/verdicts\" (give the table a path of its own)"},
+    {"routing:\n  publish: /srv/mxd/v\nstate_file: /srv/mxd/v.lmdb\n",
+     "t.yaml:2:12: routing.publish: table \"/srv/mxd/v\" would overwrite state_file "
+     "\"/srv/mxd/v.lmdb\" (give the table a path of its own)"},
+    {"state_file: /srv/mxd/v.cdb\nrouting:\n  publish: \"cdb:/srv/mxd/v\"\n",
+     "t.yaml:3:12: routing.publish: table \"cdb:/srv/mxd/v\" would overwrite state_file "
+     "\"/srv/mxd/v.cdb\" (give the table a path of its own)"},
     {"routing:\n  publish: \"hash:relative\"\n",
      "t.yaml:2:12: routing.publish: bad path \"hash:relative\" (use an absolute path or \"\" for "
      "none)"},

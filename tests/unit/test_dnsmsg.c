@@ -1,9 +1,9 @@
 /*
  * test_dnsmsg - dnsmsg_parse() of src/dnsmsg.c over reply packets built by
  * hand here, byte by byte: answers, NODATA, rcodes, TC, garbage, packets cut
- * inside a record, compression pointers (also a loop), CNAME chains, wrong
- * types, bad RDATA.  Each row is a packet builder, the question and the
- * expected outcome with every kept record.
+ * inside a record, compression pointers (also a loop), CNAME chains (also
+ * loops), wrong types, bad RDATA, MX sets larger than what is kept, null MX.  Each row is a packet
+ * builder, the question and the expected outcome with every kept record.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -500,6 +500,89 @@ static void b_mx_too_long(struct pkt *p)
     mx_rr(p, 1, name);
 }
 
+/* 19 backups (MX 20) before the primary (MX 10), more than DNSMSG_MAX_RR. */
+static void b_mx_backups_first(struct pkt *p)
+{
+    head(p, 0, 0, 20, T_MX);
+    for (unsigned i = 1; i <= 19; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "b%u.example.net", i);
+        mx_rr(p, 20, name);
+    }
+    mx_rr(p, 10, "mx.example.net");
+}
+
+/* RFC 7505: a "." exchange among real ones is not a null MX. */
+static void b_mx_root_after(struct pkt *p)
+{
+    head(p, 0, 0, 2, T_MX);
+    mx_rr(p, 10, "mx1.example.net");
+    mx_rr(p, 0, "");
+}
+
+static void b_mx_root_before(struct pkt *p)
+{
+    head(p, 0, 0, 2, T_MX);
+    mx_rr(p, 0, "");
+    mx_rr(p, 10, "mx1.example.net");
+}
+
+static void b_mx_root_twice(struct pkt *p)
+{
+    head(p, 0, 0, 2, T_MX);
+    mx_rr(p, 0, "");
+    mx_rr(p, 0, "");
+}
+
+/* example.test -> alias.example.test -> example.test, as a server that
+ * follows a loop a few times answers it. */
+static void b_cname_loop(struct pkt *p)
+{
+    head(p, 0, 0, 3, T_MX);
+    rrq(p, T_CNAME, 20);
+    putname(p, "alias.example.test");
+    rrname(p, "alias.example.test", T_CNAME, 14);
+    putname(p, QNAME);
+    rrq(p, T_CNAME, 20);
+    putname(p, "alias.example.test");
+}
+
+static void b_cname_self(struct pkt *p)
+{
+    head(p, 0, 0, 1, T_A);
+    rrq(p, T_CNAME, 2);
+    put16(p, 0xc000 | QOFF);
+}
+
+/* A chain of hops CNAMEs c1.test -> c2.test ... then an A record. */
+static void cname_hops(struct pkt *p, unsigned hops)
+{
+    char name[16], next[16];
+
+    head(p, 0, 0, hops + 1, T_A);
+    rrq(p, T_CNAME, 9);
+    putname(p, "c1.test");
+    for (unsigned i = 1; i < hops; i++) {
+        snprintf(name, sizeof(name), "c%u.test", i);
+        snprintf(next, sizeof(next), "c%u.test", i + 1);
+        rrname(p, name, T_CNAME, (unsigned)strlen(next) + 2);
+        putname(p, next);
+    }
+    snprintf(name, sizeof(name), "c%u.test", hops);
+    rrname(p, name, T_A, 4);
+    putraw(p, "\xc0\0\2\1", 4);
+}
+
+static void b_cname_longest(struct pkt *p)
+{
+    cname_hops(p, DNSMSG_MAX_CHAIN);
+}
+
+static void b_cname_too_long(struct pkt *p)
+{
+    cname_hops(p, DNSMSG_MAX_CHAIN + 1);
+}
+
 struct row {
     const char *what;
     void (*build)(struct pkt *);
@@ -518,7 +601,14 @@ static const struct row rows[] = {
     {"AAAA answer", b_aaaa, QNAME, T_AAAA, DNS_ANSWER, 0, 0, 1, RR("2001:db8::1")},
     {"MX answer", b_mx, QNAME, T_MX, DNS_ANSWER, 0, 0, 2,
      RR("10 mx1.example.test", "20 mx2.example.net")},
-    {"MX 0 .", b_mx_root, QNAME, T_MX, DNS_ANSWER, 0, 0, 1, RR("0 ")},
+    {"MX 0 .", b_mx_root, QNAME, T_MX, DNS_ANSWER, 0, 0, 0, RR(NULL)},
+    {"MX 0 . twice", b_mx_root_twice, QNAME, T_MX, DNS_ANSWER, 0, 0, 0, RR(NULL)},
+    {"MX 0 . after a real MX", b_mx_root_after, QNAME, T_MX, DNS_ANSWER, 0, 0, 1,
+     RR("10 mx1.example.net")},
+    {"MX 0 . before a real MX", b_mx_root_before, QNAME, T_MX, DNS_ANSWER, 0, 0, 1,
+     RR("10 mx1.example.net")},
+    {"19 backups before the primary", b_mx_backups_first, QNAME, T_MX, DNS_ANSWER, 0, 0,
+     DNSMSG_MAX_RR, RR("10 mx.example.net", "20 b1.example.net", "20 b2.example.net")},
     {"NODATA", b_nodata, QNAME, T_AAAA, DNS_NODATA, 0, 0, 0, RR(NULL)},
     {"NODATA with SOA", b_nodata_soa, QNAME, T_AAAA, DNS_NODATA, 0, 0, 0, RR(NULL)},
     {"NXDOMAIN", b_nxdomain, QNAME, T_A, DNS_NXDOMAIN, 3, 0, 0, RR(NULL)},
@@ -548,6 +638,11 @@ static const struct row rows[] = {
     {"owner case", b_case, QNAME, T_A, DNS_ANSWER, 0, 0, 1, RR("192.0.2.1")},
     {"CNAME chain", b_cname_chain, QNAME, T_A, DNS_ANSWER, 0, 0, 1, RR("192.0.2.7")},
     {"CNAME dangling", b_cname_dangling, QNAME, T_AAAA, DNS_NODATA, 0, 0, 0, RR(NULL)},
+    {"CNAME loop", b_cname_loop, QNAME, T_MX, DNS_CNAME_LOOP, 0, 0, 0, RR(NULL)},
+    {"CNAME to itself", b_cname_self, QNAME, T_A, DNS_CNAME_LOOP, 0, 0, 0, RR(NULL)},
+    {"CNAME chain of the longest followed", b_cname_longest, QNAME, T_A, DNS_ANSWER, 0, 0, 1,
+     RR("192.0.2.1")},
+    {"CNAME chain too long", b_cname_too_long, QNAME, T_A, DNS_CNAME_LOOP, 0, 0, 0, RR(NULL)},
     {"CNAME with a bad target", b_cname_bad, QNAME, T_A, DNS_MALFORMED, 0, 0, 0, RR(NULL)},
     {"wrong type only", b_wrong_type, QNAME, T_AAAA, DNS_WRONGTYPE, 0, 0, 0, RR(NULL)},
     {"wrong name only", b_wrong_name, QNAME, T_A, DNS_WRONGTYPE, 0, 0, 0, RR(NULL)},
@@ -583,6 +678,10 @@ static int check_buf(const struct row *r, const unsigned char *buf, size_t len)
     }
     if (o == DNS_ANSWER && m.nrr != r->nrr) {
         print_error("%s: %u records, want %u\n", r->what, m.nrr, r->nrr);
+        bad = 1;
+    }
+    if (o == DNS_ANSWER && r->qtype == T_MX && m.null_mx != (r->nrr == 0)) {
+        print_error("%s: null_mx %d with %u records\n", r->what, m.null_mx, m.nrr);
         bad = 1;
     }
     for (unsigned i = 0; o == DNS_ANSWER && i < 3 && r->rr[i]; i++) {
@@ -660,6 +759,36 @@ static void test_many(void **state)
     }
 }
 
+/* MX: the best DNSMSG_MAX_RR by preference over the whole RRset, sorted,
+ * ties in message order; worse ones than all kept are dropped. */
+static void test_mx_best(void **state)
+{
+    static const unsigned prefs[] = {40, 5,  39, 5,  38, 37, 36, 35, 34, 33, 32,
+                                     31, 30, 29, 28, 27, 3,  26, 25, 5,  41};
+    static const unsigned want[DNSMSG_MAX_RR] = {3,  5,  5,  5,  25, 26, 27, 28,
+                                                 29, 30, 31, 32, 33, 34, 35, 36};
+    const unsigned n = sizeof(prefs) / sizeof(prefs[0]);
+    struct pkt p;
+    struct dnsmsg m;
+    char name[32];
+
+    (void)state;
+    head(&p, 0, 0, n, T_MX);
+    for (unsigned i = 0; i < n; i++) {
+        snprintf(name, sizeof(name), "h%u.example.net", i);
+        mx_rr(&p, prefs[i], name);
+    }
+    assert_int_equal(dnsmsg_parse(p.b, p.n, QNAME, T_MX, &m), DNS_ANSWER);
+    assert_int_equal(m.nrr, DNSMSG_MAX_RR);
+    for (unsigned i = 0; i < DNSMSG_MAX_RR; i++)
+        assert_int_equal(m.rr[i].pref, want[i]);
+    /* The three MX 5, in the order of the message: records 1, 3, 19. */
+    assert_string_equal(m.rr[1].data, "h1.example.net");
+    assert_string_equal(m.rr[2].data, "h3.example.net");
+    assert_string_equal(m.rr[3].data, "h19.example.net");
+    assert_string_equal(m.rr[0].data, "h16.example.net");
+}
+
 static void test_long_name(void **state)
 {
     struct pkt p;
@@ -676,9 +805,8 @@ static void test_long_name(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rows),
-        cmocka_unit_test(test_cut),
-        cmocka_unit_test(test_many),
+        cmocka_unit_test(test_rows),      cmocka_unit_test(test_cut),
+        cmocka_unit_test(test_many),      cmocka_unit_test(test_mx_best),
         cmocka_unit_test(test_long_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

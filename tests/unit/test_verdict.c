@@ -390,9 +390,9 @@ static void test_names(void **state)
     static const char *const vn[] = {"unknown",      "healthy",    "listed",
                                      "aaaa-ignored", "aaaa-error", "mx-error",
                                      "nxdomain",     "null-mx",    "local-dns-down"};
-    static const char *const on[] = {"pending",    "answer",    "nodata", "nxdomain", "timeout",
-                                     "servfail",   "formerr",   "notimp", "refused",  "malformed",
-                                     "wrong-type", "bad-rdata", "failed"};
+    static const char *const on[] = {
+        "pending", "answer",  "nodata",    "nxdomain",   "timeout",   "servfail",   "formerr",
+        "notimp",  "refused", "malformed", "wrong-type", "bad-rdata", "cname-loop", "failed"};
     static const int broken[] = {0, 0, 0, 1, 1, 1, 0, 0, 1};
     enum verdict v;
 
