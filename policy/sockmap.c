@@ -39,20 +39,10 @@
  *                         key could only widen a route to hosts it was not
  *                         decided for.
  *
- * Sendmail values are "mailer:host", converted from the Postfix route
- * "transport:nexthop[, nexthop...]" (DESIGN.md 5):
- *   - transport "smtp" becomes mailer "esmtp"; any other transport name is
- *     kept (the admin names a Sendmail mailer in routing.transport);
- *   - next hops are joined with ':', Sendmail's host list separator:
- *     "smtp:[192.0.2.1]:25, [192.0.2.2]:25" -> "esmtp:[192.0.2.1]:[192.0.2.2]";
- *   - a port is dropped when it is 25 (or "smtp"): a mailertable host takes
- *     no port.  Any other port cannot be said to Sendmail, so such a route
- *     answers NOTFOUND (the mail goes the usual way) with a warning logged
- *     once;
- *   - a bracketed IPv6 address gets Sendmail's "IPv6:" tag;
- *   - an empty next hop (the `transport` route: same MX routing, another
- *     transport) becomes the domain itself, unbracketed, so Sendmail still
- *     looks up its MX: "smtp-ipv4:" -> "smtp-ipv4:example.com".
+ * Sendmail values are "mailer:host", converted from the Postfix route by
+ * route_sendmail() (src/route_sendmail.c, shared with `mxdetour export`); a
+ * route it cannot express (a port other than 25) answers NOTFOUND, so the
+ * mail goes the usual way, with a warning logged once.
  *
  * One decision line is logged per answered route (core_log_decision); a
  * NOTFOUND is logged at debug level only, to keep the hot path cheap.
@@ -67,6 +57,7 @@
 #include "core.h"
 #include "dname.h"
 #include "log.h"
+#include "route_sendmail.h"
 #include "util.h"
 
 #define SOCKMAP_KEY_MAX  SOCKMAP_REQ_MAX
@@ -103,96 +94,6 @@ static enum sockmap_map sockmap_map_of(const char *name, size_t len)
 static int sockmap_answer_notfound(char *out, size_t size)
 {
     util_strlcpy(out, SOCKMAP_NOTFOUND, size);
-    return 0;
-}
-
-/* Appends n octets of s at *pos; 0, or -1 when out is too small. */
-static int sockmap_put(char *out, size_t size, size_t *pos, const char *s, size_t n)
-{
-    if (*pos + n >= size)
-        return -1;
-    memcpy(out + *pos, s, n);
-    *pos += n;
-    out[*pos] = '\0';
-    return 0;
-}
-
-/* Appends one Postfix next hop (hop[0..n)) in Sendmail form.  0, or -1 when
- * it cannot be expressed or does not fit. */
-static int sockmap_sendmail_hop(const char *hop, size_t n, char *out, size_t size, size_t *pos)
-{
-    const char *host = hop, *port = NULL;
-    size_t hlen = n;
-    int v6 = 0;
-
-    if (hop[0] == '[') {
-        const char *close = memchr(hop, ']', n);
-        if (close == NULL)
-            return -1;
-        hlen = (size_t)(close - hop) + 1;
-        if (hlen < n) {
-            if (close[1] != ':')
-                return -1;
-            port = close + 2;
-        }
-        v6 = memchr(hop, ':', hlen) != NULL && strncasecmp(hop + 1, "ipv6:", 5) != 0;
-    } else {
-        const char *colon = memchr(hop, ':', n);
-        if (colon != NULL) {
-            hlen = (size_t)(colon - hop);
-            port = colon + 1;
-        }
-    }
-    if (port != NULL) {
-        size_t plen = n - (size_t)(port - hop);
-        if (!((plen == 2 && memcmp(port, "25", 2) == 0) ||
-              (plen == 4 && memcmp(port, "smtp", 4) == 0))) {
-            if (atomic_exchange(&sockmap_warned_port, 1) == 0)
-                log_warn("socketmap: a Sendmail mailertable host takes no port; routes with a "
-                         "port other than 25 answer NOTFOUND");
-            return -1;
-        }
-    }
-    if (hlen == 0)
-        return -1;
-    if (v6)
-        return sockmap_put(out, size, pos, "[IPv6:", 6) ||
-               sockmap_put(out, size, pos, host + 1, hlen - 1);
-    return sockmap_put(out, size, pos, host, hlen);
-}
-
-/* Converts a Postfix route into a Sendmail mailertable value (see the top
- * of this file).  0, or -1 when it cannot be expressed or does not fit. */
-static int sockmap_sendmail_route(const char *route, const char *domain, char *out, size_t size)
-{
-    const char *colon = strchr(route, ':'), *p;
-    size_t pos = 0, nhops = 0;
-
-    out[0] = '\0';
-    if (colon == NULL || colon == route)
-        return -1;
-    if (colon - route == 4 && memcmp(route, "smtp", 4) == 0) {
-        if (sockmap_put(out, size, &pos, "esmtp", 5))
-            return -1;
-    } else if (sockmap_put(out, size, &pos, route, (size_t)(colon - route))) {
-        return -1;
-    }
-    if (sockmap_put(out, size, &pos, ":", 1))
-        return -1;
-    for (p = colon + 1;;) {
-        size_t n;
-        p += strspn(p, ", \t");
-        if (*p == '\0')
-            break;
-        n = strcspn(p, ", \t");
-        if (nhops++ > 0 && sockmap_put(out, size, &pos, ":", 1))
-            return -1;
-        if (sockmap_sendmail_hop(p, n, out, size, &pos))
-            return -1;
-        p += n;
-    }
-    if (nhops == 0)
-        return sockmap_put(out, size, &pos, domain, strlen(domain));
     return 0;
 }
 
@@ -263,7 +164,11 @@ int sockmap_answer(const char *req, size_t len, char *out, size_t size)
         return sockmap_answer_notfound(out, size);
     }
     if (map == SOCKMAP_SENDMAIL) {
-        if (sockmap_sendmail_route(ans.route, domain, value, sizeof(value)))
+        int rc = route_sendmail(ans.route, domain, value, sizeof(value));
+        if (rc == ROUTE_SENDMAIL_PORT && atomic_exchange(&sockmap_warned_port, 1) == 0)
+            log_warn("socketmap: a Sendmail mailertable host takes no port; routes with a "
+                     "port other than 25 answer NOTFOUND");
+        if (rc != 0)
             return sockmap_answer_notfound(out, size);
     } else {
         util_strlcpy(value, ans.route, sizeof(value));

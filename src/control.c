@@ -6,7 +6,10 @@
 #include "control.h"
 #include "core.h"
 #include "dname.h"
+#include "explain_store.h"
+#include "json.h"
 #include "util.h"
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,26 +20,53 @@ static char *err(const char *fmt, const char *arg)
     return xstrdup(text);
 }
 
+/* The text form as one JSON object (json_from_fields). */
+static char *as_json(char *text)
+{
+    char *j = json_from_fields(text);
+    free(text);
+    return j;
+}
+
 static char *do_status(const char *arg)
 {
-    return arg ? err("ERR status takes no argument\n", "") : core_status_text();
+    if (arg && strcmp(arg, "json") == 0)
+        return as_json(core_status_text());
+    return arg ? err("ERR status takes no argument but json\n", "") : core_status_text();
 }
 
 static char *do_export(const char *arg)
 {
-    return arg ? err("ERR export takes no argument\n", "") : core_export_text();
+    if (arg && strcmp(arg, "rows") == 0)
+        return core_export_text(1);
+    return arg ? err("ERR export takes no argument but rows\n", "") : core_export_text(0);
 }
 
+/* "DOMAIN" or "DOMAIN json" (a domain has no space). */
 static char *do_lookup(const char *arg)
+{
+    char dom[DNAME_MAX + 1], key[DNAME_MAX * 2];
+    const char *e, *sp = arg ? strchr(arg, ' ') : NULL;
+    int json = sp && strcmp(sp + 1, "json") == 0;
+
+    if (!arg)
+        return err("ERR lookup needs a domain\n", "");
+    snprintf(key, sizeof(key), "%.*s", sp && json ? (int)(sp - arg) : (int)strlen(arg), arg);
+    if ((e = dname_from_address(key, 1, dom, sizeof(dom))) != NULL)
+        return err("ERR bad domain: %s\n", e);
+    return json ? as_json(core_lookup_text(dom)) : core_lookup_text(dom);
+}
+
+static char *do_explain(const char *arg)
 {
     char dom[DNAME_MAX + 1];
     const char *e;
 
     if (!arg)
-        return err("ERR lookup needs a domain\n", "");
+        return err("ERR explain needs a domain\n", "");
     if ((e = dname_from_address(arg, 1, dom, sizeof(dom))) != NULL)
         return err("ERR bad domain: %s\n", e);
-    return core_lookup_text(dom);
+    return explain_store_text(dom);
 }
 
 static char *do_flush(const char *arg)
@@ -57,10 +87,8 @@ static const struct {
     const char *verb;
     char *(*run)(const char *arg);
 } verbs[] = {
-    {"status", do_status},
-    {"lookup", do_lookup},
-    {"flush", do_flush},
-    {"export", do_export},
+    {"status", do_status}, {"lookup", do_lookup},   {"flush", do_flush},
+    {"export", do_export}, {"explain", do_explain},
 };
 
 char *control_answer(const char *line)

@@ -1,6 +1,7 @@
 /*
- * control - the control socket verbs behind the CLI: status, lookup DOMAIN,
- * flush [DOMAIN], export.  Pure dispatch from one table to core.h.
+ * control - the control socket verbs behind the CLI: status [json],
+ * lookup DOMAIN [json], flush [DOMAIN], export [rows], explain DOMAIN.
+ * Pure dispatch from one table to core.h and explain_store.h.
  */
 #ifndef MXD_CONTROL_H
 #define MXD_CONTROL_H

@@ -9,6 +9,7 @@
 #include "core.h"
 #include "core_daemon.h"
 #include "cache.h"
+#include "explain_store.h"
 #include "health.h"
 #include "log.h"
 #include "loop.h"
@@ -239,6 +240,7 @@ struct exporter {
     size_t len, cap;
     size_t counts[VERDICT__COUNT];
     int count_only; /* status: the counts, not the table */
+    int rows;       /* "domain\troute\thost" (export_fmt.h), not transport(5) */
 };
 
 static void append(struct exporter *x, const char *s)
@@ -252,6 +254,17 @@ static void append(struct exporter *x, const char *s)
     x->len += n;
 }
 
+static void export_put(struct exporter *x, const char *dot, const char *domain, const char *route,
+                       const char *host)
+{
+    char line[CORE_ROUTE_MAX + 600];
+    if (x->rows)
+        snprintf(line, sizeof(line), "%s%s\t%s\t%s\n", dot, domain, route, host[0] ? host : "-");
+    else
+        snprintf(line, sizeof(line), "%s%s %s\n", dot, domain, route);
+    append(x, line);
+}
+
 static void export_one(void *arg, const char *domain, const struct cache_rec *r)
 {
     struct exporter *x = arg;
@@ -261,11 +274,8 @@ static void export_one(void *arg, const char *domain, const struct cache_rec *r)
     if (x->count_only || conf_match_normalized(x->c, domain))
         return; /* listed ones are exported from the config below */
     answer(x->c, NULL, r, &a);
-    if (a.route[0] && a.rewrite) {
-        char line[CORE_ROUTE_MAX + 300];
-        snprintf(line, sizeof(line), "%s %s\n", domain, a.route);
-        append(x, line);
-    }
+    if (a.route[0] && a.rewrite)
+        export_put(x, "", domain, a.route, r->have ? r->vi.host : "");
 }
 
 static void export_listed(struct exporter *x)
@@ -280,17 +290,15 @@ static void export_listed(struct exporter *x)
         /* As core_lookup(): only pin-mx entries use what a probe learned. */
         int have = !d->wildcard && d->route == ROUTE_PIN_MX && cache_peek(d->name, &r) && r.have;
         if (x->c->mode == MODE_REWRITE &&
-            route_build(x->c, d, have ? &r.vi : NULL, route, sizeof(route))) {
-            char line[CORE_ROUTE_MAX + 300];
-            snprintf(line, sizeof(line), "%s%s %s\n", d->wildcard ? "." : "", d->name, route);
-            append(x, line);
-        }
+            route_build(x->c, d, have ? &r.vi : NULL, route, sizeof(route)))
+            export_put(x, d->wildcard ? "." : "", d->name, route, have ? r.vi.host : "");
     }
 }
 
-char *core_export_text(void)
+char *core_export_text(int rows)
 {
     struct exporter x = {0};
+    x.rows = rows;
     x.c = core_conf();
     append(&x, "");
     cache_each(export_one, &x);
@@ -314,7 +322,7 @@ static void publish(int wait)
             save_timer = 0;
         }
         state_save(c->state_file);
-        char *text = core_export_text();
+        char *text = core_export_text(0);
         publish_write(c->publish, text, c->postfix_config, wait);
         free(text);
     }
@@ -364,6 +372,7 @@ static void on_probe_done(void *arg, const char *domain, const struct verdict_in
         conf_unref(c);
         return;
     }
+    explain_store_record(domain, vi, local);
     int had = cache_peek(domain, &r) && r.have;
     answer(c, listed, had ? &r : NULL, &before);
     int changed = cache_store(domain, vi, util_now_ms(), util_wall_s());
@@ -517,6 +526,7 @@ void core_stop(void)
     probe_engine_free(old_engine);
     probe_engine_free(engine);
     old_engine = engine = NULL;
+    explain_store_clear();
 }
 
 /* ---- control verbs ---- */

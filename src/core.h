@@ -41,6 +41,7 @@ char *core_lookup_text(const char *domain);
 /* Forgets one domain (or all learned verdicts when domain is NULL) and
  * re-probes it; returns how many were forgotten. */
 size_t core_flush(const char *domain);
-/* The current reroutes as a Postfix transport table ("domain route" lines). */
-char *core_export_text(void);
+/* The current reroutes as a Postfix transport table ("domain route" lines),
+ * or with rows, as "domain\troute\thost" lines for export_fmt.h. */
+char *core_export_text(int rows);
 #endif

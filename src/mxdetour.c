@@ -1,13 +1,18 @@
 /*
  * mxdetour - the command line: probe and check-config run on their own;
- * status, lookup, flush and export ask the running daemon over the control
- * socket.  Verbs are dispatched from one table.  Exit codes: DESIGN.md 8.
+ * status, lookup, flush, export and explain ask the running daemon over the
+ * control socket.  Verbs are dispatched from one table, which also holds
+ * each verb's usage (`mxdetour VERB -h`).  Exit codes: 0 ok, 1 a check found
+ * problems, 2 usage, 69 (EX_UNAVAILABLE) daemon not reachable, 78
+ * (EX_CONFIG) bad config.
  */
 #include "config.h"
 #include "conf.h"
 #include "conf_warn.h"
 #include "control_client.h"
 #include "dname.h"
+#include "explain.h"
+#include "export_fmt.h"
 #include "json.h"
 #include "loop.h"
 #include "probe.h"
@@ -27,16 +32,25 @@
 static const char *conf_path;
 static const char *socket_spec; /* -s: control socket, config not read */
 
+struct verb {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage; /* after "mxdetour [-c FILE] " */
+};
+
+static const struct verb *find_verb(const char *name);
+static void usage_to(FILE *f, const char *only);
+
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: mxdetour [-c FILE] probe [--json] [--resolver IP[:PORT]]... "
-            "[--external IP[:PORT]]...\n"
-            "                  [--timeout DUR] [--tries N] [--file FILE] DOMAIN...\n"
-            "       mxdetour [-c FILE] check-config\n"
-            "       mxdetour [-c FILE | -s unix:PATH] status | lookup DOMAIN | flush [DOMAIN] | "
-            "export\n"
-            "       mxdetour --version\n");
+    usage_to(stderr, NULL);
+}
+
+/* For a verb's own errors: its usage only. */
+static int verb_usage(const char *verb)
+{
+    usage_to(stderr, verb);
+    return EXIT_USAGE;
 }
 
 /* Loads the config; without -c a missing default file means built-in defaults. */
@@ -135,6 +149,21 @@ static void print_plain(const struct job *j, const struct conf *c)
            c->mode == MODE_REWRITE && j->route[0] ? j->route : "-", j->vi.evidence);
 }
 
+static void print_explain(const struct job *j, const struct conf *c)
+{
+    char route[1600];
+    const struct conf_domain *d = conf_match_normalized(c, j->domain);
+
+    if (j->vi.verdict != VERDICT_LISTED) {
+        char text[EXPLAIN_MAX];
+        explain_probe(&j->r, &j->vi, text, sizeof(text));
+        fputs(text, stdout);
+    }
+    explain_route(c, d, j->vi.verdict, c->mode == MODE_REWRITE ? j->route : "", route,
+                  sizeof(route));
+    fputs(route, stdout);
+}
+
 static int add_server(struct conf_server **list, size_t *n, const char *s)
 {
     struct conf_server one;
@@ -178,13 +207,14 @@ static int cmd_probe(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},           {"resolver", required_argument, NULL, 'r'},
         {"external", required_argument, NULL, 'e'}, {"timeout", required_argument, NULL, 't'},
         {"tries", required_argument, NULL, 'n'},    {"file", required_argument, NULL, 'f'},
-        {"config", required_argument, NULL, 'c'},   {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},   {"explain", no_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     struct conf_server *local = NULL, *ext = NULL;
     size_t nlocal = 0, next = 0, nfile = 0;
     const char *timeout = NULL, *tries = NULL, *file = NULL;
     char **names = NULL;
-    int json = 0, opt, rc = EXIT_USAGE;
+    int json = 0, explain = 0, opt, rc = EXIT_USAGE;
     struct conf *c = NULL;
     struct loop *l = NULL;
     struct probe_engine *e = NULL;
@@ -192,8 +222,15 @@ static int cmd_probe(int argc, char **argv)
     char err[256];
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
         switch (opt) {
+        case 'h':
+            usage_to(stdout, "probe");
+            rc = 0;
+            goto out;
+        case 'x':
+            explain = 1;
+            break;
         case 'c':
             conf_path = optarg;
             break;
@@ -218,12 +255,12 @@ static int cmd_probe(int argc, char **argv)
             file = optarg;
             break;
         default:
-            usage();
+            verb_usage("probe");
             goto out;
         }
     }
     if (optind >= argc && !file) {
-        usage();
+        verb_usage("probe");
         goto out;
     }
     c = load(1);
@@ -301,6 +338,8 @@ static int cmd_probe(int argc, char **argv)
             print_json(j, c);
         else
             print_plain(j, c);
+        if (explain && !j->error)
+            print_explain(j, c);
         if (j->error || verdict_is_broken(j->vi.verdict))
             rc = EXIT_FOUND;
     }
@@ -329,10 +368,8 @@ static int cmd_check(int argc, char **argv)
 {
     char line[512];
     (void)argv;
-    if (argc > 1) {
-        usage();
-        return EXIT_USAGE;
-    }
+    if (argc > 1)
+        return verb_usage("check-config");
     struct conf *c = load(0);
     if (!c)
         return EX_CONFIG;
@@ -345,7 +382,13 @@ static int cmd_check(int argc, char **argv)
 
 /* ---- verbs served by the daemon ---- */
 
-static int ask(const char *request)
+/* What to do with a good answer instead of printing it. */
+struct export_cb {
+    int (*fn)(char *answer, void *arg);
+    void *arg;
+};
+
+static int ask(const char *request, const struct export_cb *cb)
 {
     struct conf *c;
     char *answer;
@@ -378,52 +421,193 @@ static int ask(const char *request)
         free(answer);
         return EXIT_FOUND;
     }
-    fputs(answer, stdout);
+    int rc = 0;
+    if (cb)
+        rc = cb->fn(answer, cb->arg);
+    else
+        fputs(answer, stdout);
     free(answer);
+    return rc;
+}
+
+/* Options of the verbs served by the daemon: --json, --all, --format F and
+ * at most one operand.  0, or EXIT_USAGE (said why). */
+struct args {
+    int json, all;
+    const char *format, *operand;
+};
+
+static int parse_args(const char *verb, int argc, char **argv, struct args *a)
+{
+    memset(a, 0, sizeof(*a));
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0 && strstr(find_verb(verb)->usage, "--json"))
+            a->json = 1;
+        else if (strcmp(argv[i], "--all") == 0 && strcmp(verb, "flush") == 0)
+            a->all = 1;
+        else if (strcmp(argv[i], "--format") == 0 && strcmp(verb, "export") == 0 && i + 1 < argc)
+            a->format = argv[++i];
+        else if (strncmp(argv[i], "--format=", 9) == 0 && strcmp(verb, "export") == 0)
+            a->format = argv[i] + 9;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return fprintf(stderr, "mxdetour %s: unknown option %s\n", verb, argv[i]),
+                   verb_usage(verb);
+        else if (a->operand)
+            return verb_usage(verb);
+        else
+            a->operand = argv[i];
+    }
+    return 0;
+}
+
+/* The operand as the daemon will read it: a bad name is a usage error here,
+ * before the daemon is asked. */
+static int domain_arg(const char *verb, const char *arg, char *dom, size_t size)
+{
+    const char *e;
+    if (!arg)
+        return verb_usage(verb);
+    if ((e = dname_from_address(arg, 1, dom, size)) != NULL) {
+        fprintf(stderr, "mxdetour %s: bad domain %s: %s\n", verb, arg, e);
+        return EXIT_USAGE;
+    }
     return 0;
 }
 
 static int cmd_status(int argc, char **argv)
 {
-    (void)argv;
-    return argc == 1 ? ask("status") : (usage(), EXIT_USAGE);
+    struct args a;
+    if (parse_args("status", argc, argv, &a) || a.operand)
+        return verb_usage("status");
+    return ask(a.json ? "status json" : "status", NULL);
 }
 
-static int cmd_export(int argc, char **argv)
+/* "VERB DOMAIN[ json]" to the daemon. */
+static int ask_domain(const char *verb, int argc, char **argv)
 {
-    (void)argv;
-    return argc == 1 ? ask("export") : (usage(), EXIT_USAGE);
+    char req[DNAME_MAX + 20], dom[DNAME_MAX + 1];
+    struct args a;
+    int rc;
+
+    if (parse_args(verb, argc, argv, &a))
+        return EXIT_USAGE;
+    if ((rc = domain_arg(verb, a.operand, dom, sizeof(dom))) != 0)
+        return rc;
+    snprintf(req, sizeof(req), "%s %s%s", verb, dom, a.json ? " json" : "");
+    return ask(req, NULL);
 }
 
 static int cmd_lookup(int argc, char **argv)
 {
-    char req[600];
-    if (argc != 2) {
-        usage();
-        return EXIT_USAGE;
-    }
-    snprintf(req, sizeof(req), "lookup %.500s", argv[1]);
-    return ask(req);
+    return ask_domain("lookup", argc, argv);
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+    return ask_domain("explain", argc, argv);
 }
 
 static int cmd_flush(int argc, char **argv)
 {
-    char req[600];
-    if (argc > 2) {
-        usage();
+    char req[DNAME_MAX + 20], dom[DNAME_MAX + 1];
+    struct args a;
+    int rc;
+
+    if (parse_args("flush", argc, argv, &a))
         return EXIT_USAGE;
+    if (a.all == !!a.operand) {
+        /* Forgetting every verdict re-probes every domain: never by accident. */
+        fprintf(stderr, "mxdetour flush: name a DOMAIN, or --all to forget every verdict\n");
+        return verb_usage("flush");
     }
-    snprintf(req, sizeof(req), "flush%s%.500s", argc == 2 ? " " : "", argc == 2 ? argv[1] : "");
-    return ask(req);
+    if (a.all)
+        return ask("flush", NULL);
+    if ((rc = domain_arg("flush", a.operand, dom, sizeof(dom))) != 0)
+        return rc;
+    snprintf(req, sizeof(req), "flush %s", dom);
+    return ask(req, NULL);
 }
 
-static const struct verb {
-    const char *name;
-    int (*run)(int argc, char **argv);
-} verbs[] = {
-    {"probe", cmd_probe},   {"check-config", cmd_check}, {"status", cmd_status},
-    {"lookup", cmd_lookup}, {"flush", cmd_flush},        {"export", cmd_export},
+static int write_export(char *answer, void *arg)
+{
+    const enum export_format *f = arg;
+    size_t n, bad;
+    struct export_row *rows = export_rows_parse(answer, &n);
+
+    bad = export_write(stdout, *f, rows, n);
+    free(rows);
+    if (bad)
+        fprintf(stderr,
+                "mxdetour export: %zu route%s cannot be said in this format (see the "
+                "comments in the output)\n",
+                bad, bad == 1 ? "" : "s");
+    return 0;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    struct args a;
+    enum export_format f = EXPORT_POSTFIX;
+
+    if (parse_args("export", argc, argv, &a) || a.operand)
+        return verb_usage("export");
+    if (a.format && export_format_from_name(a.format, &f) < 0) {
+        fprintf(stderr, "mxdetour export: unknown format \"%s\"\n", a.format);
+        return verb_usage("export");
+    }
+    /* Postfix: the daemon's own table, byte for byte as before. */
+    if (f == EXPORT_POSTFIX)
+        return ask("export", NULL);
+    return ask("export rows", &(struct export_cb){write_export, &f});
+}
+
+static const struct verb verbs[] = {
+    {"probe", cmd_probe,
+     "probe [--json] [--explain] [--resolver IP[:PORT]]... [--external IP[:PORT]]...\n"
+     "          [--timeout DUR] [--tries N] [--file FILE] DOMAIN...\n"
+     "    probe the domains now, without the daemon; exit 1 when one is broken"},
+    {"check-config", cmd_check, "check-config\n    check the config file; exit 78 when invalid"},
+    {"status", cmd_status, "status [--json]\n    the daemon's state"},
+    {"lookup", cmd_lookup, "lookup [--json] DOMAIN\n    the daemon's verdict and route for DOMAIN"},
+    {"explain", cmd_explain,
+     "explain DOMAIN\n    the queries of DOMAIN's last probe and how verdict and route follow"},
+    {"flush", cmd_flush,
+     "flush DOMAIN | --all\n    forget the verdict of DOMAIN (or all) and re-probe"},
+    {"export", cmd_export,
+     "export [--format postfix|sendmail|exim|exchange]\n"
+     "    the current reroutes as the MTA's table (default postfix)"},
 };
+
+static const struct verb *find_verb(const char *name)
+{
+    for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
+        if (strcmp(name, verbs[v].name) == 0)
+            return &verbs[v];
+    return NULL;
+}
+
+/* The whole usage, or one verb's. */
+static void usage_to(FILE *f, const char *only)
+{
+    fprintf(f, "usage:");
+    for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
+        if (!only || strcmp(only, verbs[v].name) == 0)
+            fprintf(f, "%s mxdetour [-c FILE%s] %s\n", only || v == 0 ? "" : "      ",
+                    v >= 2 ? " | -s unix:PATH" : "", verbs[v].usage);
+    if (!only)
+        fprintf(f, "       mxdetour --version\n"
+                   "exit: 0 ok, 1 problems found, 2 usage, 69 daemon not reachable, 78 bad "
+                   "config\n");
+}
+
+/* "VERB -h" / "VERB --help" anywhere before "--". */
+static int wants_help(int argc, char **argv)
+{
+    for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++)
+        if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0)
+            return 1;
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -437,7 +621,7 @@ int main(int argc, char **argv)
             socket_spec = argv[i + 1];
             i += 2;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            usage();
+            usage_to(stdout, NULL);
             return 0;
         } else if (strcmp(argv[i], "--version") == 0) {
             printf("mxdetour %s\n", PACKAGE_VERSION);
@@ -462,10 +646,13 @@ int main(int argc, char **argv)
             }
         }
     }
-    for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++) {
-        if (strcmp(argv[i], verbs[v].name) == 0)
-            return verbs[v].run(argc - i, argv + i);
+    const struct verb *v = find_verb(argv[i]);
+    if (v && wants_help(argc - i, argv + i)) {
+        usage_to(stdout, v->name);
+        return 0;
     }
+    if (v)
+        return v->run(argc - i, argv + i);
     fprintf(stderr, "mxdetour: unknown command \"%s\"\n", argv[i]);
     usage();
     return EXIT_USAGE;

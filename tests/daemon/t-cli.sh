@@ -1,5 +1,5 @@
 #!/bin/sh
-# t-cli.sh - `mxdetour -c CONF status|lookup D|flush [D]|export` against the
+# t-cli.sh - `mxdetour -c CONF status|lookup D|flush D|--all|export` against the
 # running daemon; export output is a transport table postmap(1) accepts and
 # answers from; every verb exits 69 (EX_UNAVAILABLE) once the daemon is gone.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
@@ -69,14 +69,14 @@ expect_eq "$CLI_RC" 0 "mxdetour flush broken.test exit code"
 expect_eq "$CLI_OUT" "flushed 1 verdict of broken.test" "mxdetour flush broken.test"
 wait_verdict broken.test
 expect_eq "$VERDICT" aaaa-ignored "verdict of broken.test after flush and re-probe"
-cli flush
+cli flush --all
 expect_eq "$CLI_RC" 0 "mxdetour flush exit code"
 expect_match "$CLI_OUT" '^flushed [3-9] verdicts$' "mxdetour flush (all)"
 cli export
 expect_eq "$CLI_OUT" "listed.test $LISTED_ROUTE" "mxdetour export after flush"
 
 d_stop
-for verb in status "lookup listed.test" flush export; do
+for verb in status "lookup listed.test" "flush --all" export "explain listed.test"; do
     # shellcheck disable=SC2086 # verb holds the verb and its argument
     cli $verb
     expect_eq "$CLI_RC" 69 "mxdetour $verb without a daemon: exit code"
