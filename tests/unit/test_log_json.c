@@ -13,6 +13,7 @@
 #include "json.h"
 #include "log.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char a200[201], a201[202], sp300[301], nl200[201];
@@ -204,12 +205,39 @@ static void test_json_bounds(void **state)
     }
 }
 
+/* The status/lookup text forms as JSON: one object, typed values. */
+static void test_json_from_fields(void **state)
+{
+    static const struct {
+        const char *text, *want;
+    } t[] = {
+        {"domain: a.example\nverdict: healthy\nprobing: no\n",
+         "{\"domain\":\"a.example\",\"verdict\":\"healthy\",\"probing\":false}\n"},
+        {"listed domains: 3\nlisteners: milter=off control=unix:/run/x.sock\n",
+         "{\"listed_domains\":3,\"listeners\":{\"milter\":\"off\",\"control\":\"unix:/run/"
+         "x.sock\"}}\n"},
+        {"verdicts: healthy=2 aaaa-ignored=1\nprobing: yes", /* no final newline */
+         "{\"verdicts\":{\"healthy\":2,\"aaaa-ignored\":1},\"probing\":true}\n"},
+        {"evidence: AAAA \"x\" timeout 2x2s @192.0.2.53\nno colon here\nempty:\n",
+         "{\"evidence\":\"AAAA \\\"x\\\" timeout 2x2s @192.0.2.53\",\"empty\":\"\"}\n"},
+        {"age: 12s\ncount: 0123456789012345678901\n", /* too long for a number */
+         "{\"age\":\"12s\",\"count\":\"0123456789012345678901\"}\n"},
+        {"", "{}\n"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        char *got = json_from_fields(t[i].text);
+        assert_string_equal(got, t[i].want);
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_log_kv_table),   cmocka_unit_test(test_log_kv_bounds),
         cmocka_unit_test(test_json_str_table), cmocka_unit_test(test_json_compose),
-        cmocka_unit_test(test_json_bounds),
+        cmocka_unit_test(test_json_bounds),    cmocka_unit_test(test_json_from_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
