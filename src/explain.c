@@ -83,8 +83,8 @@ static void meaning(struct out *o, const struct probe_result *r, const struct ve
         put(o, "the domain accepts no mail (null MX, RFC 7505): no route helps.\n");
         break;
     case VERDICT_LOCAL_DNS_DOWN:
-        put(o, "the local resolver fails where external resolvers answer: the MTA, which asks "
-               "the local one, defers every domain.\n");
+        put(o, "the local resolver failed (see the evidence): the MTA, which asks it, defers "
+               "every domain until it works again.\n");
         break;
     default:
         put(o, "no verdict.\n");
@@ -155,6 +155,8 @@ void explain_route(const struct conf *c, const struct conf_domain *listed, enum 
             route);
     } else if (!listed && !verdict_is_broken(v)) {
         put(&o, "route: none: the MTA routes it as usual.\n");
+    } else if (v == VERDICT_LOCAL_DNS_DOWN) {
+        put(&o, "route: none: %s gives none for this domain.\n", why);
     } else if (how == ROUTE_NONE) {
         put(&o, "route: none: %s leaves it to the MTA.\n", why);
     } else {

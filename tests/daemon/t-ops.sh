@@ -79,6 +79,12 @@ expect_eq "$CLI_RC" 0 "mxdetour explain listed.test exit code"
 expect_match "$CLI_OUT" 'known-broken entry at .*mxdetour\.yaml:[0-9]+ \(route smarthost\) sends it to smtp:\[203\.0\.113\.25\]:25' \
     "explain listed.test: the entry"
 
+# probe --explain: the same words from the CLI's own probe, no daemon needed
+OUT=$("$MXD" -c "$CONF" probe --explain broken2.test 2>&1)
+expect_match "$OUT" '^because: AAAA of mx1\.broken2\.test answered servfail at ' "probe --explain: why"
+expect_match "$OUT" '^route: routing\.on_broken pin-mx sends it to smtp:\[127\.0\.0\.14\]:25\.$' \
+    "probe --explain: the route"
+
 # export: the same routes in every format
 cli export --format sendmail
 expect_eq "$CLI_RC" 0 "mxdetour export --format sendmail exit code"
