@@ -107,6 +107,9 @@ struct conf *conf_defaults(void)
     c->tag_header = xstrdup("X-MXDetour");
     c->publish = xstrdup("");
     c->postfix_config = xstrdup("");
+    c->fleet_redis = xstrdup("");
+    c->fleet_prefix = xstrdup("mxdetour:");
+    c->fleet_node = conf_value_default_node();
     c->list = domlist_new(0);
     c->log_level = LOG_INFO;
     c->log_facility = LOG_MAIL;
@@ -161,6 +164,9 @@ void conf_unref(struct conf *c)
     conf_free_names(c->canary, c->ncanary);
     free(c->publish);
     free(c->postfix_config);
+    free(c->fleet_redis);
+    free(c->fleet_prefix);
+    free(c->fleet_node);
     free(c);
 }
 

@@ -100,6 +100,10 @@ struct conf {
     char *publish;        /* "" = off */
     char *postfix_config; /* postmap -c DIR; "" = Postfix's own default */
 
+    char *fleet_redis;  /* "" = off, "unix:PATH" or "HOST:PORT" */
+    char *fleet_prefix; /* prefix of every Redis key and channel */
+    char *fleet_node;   /* this node's name in shared verdicts */
+
     struct conf_domain *domains;
     size_t ndomains;
     struct domlist *list; /* index over domains[] */

@@ -54,6 +54,7 @@ enum ktype {
     K_LEVEL,
     K_FACILITY,
     K_DOMAINS,
+    K_FLEET,
 };
 
 struct key_def {
@@ -75,6 +76,7 @@ static const struct key_def keys[] = {
     {"", "routing", K_SECTION, 0, 0, 0},
     {"", "domains", K_DOMAINS, 0, 0, 0},
     {"", "log", K_SECTION, 0, 0, 0},
+    {"", "fleet", K_SECTION, 0, 0, 0},
     {"listen", "milter", K_LISTEN, F(listen_milter), 0, 0},
     {"listen", "socketmap", K_LISTEN, F(listen_socketmap), 0, 0},
     {"listen", "policy", K_LISTEN, F(listen_policy), 0, 0},
@@ -104,6 +106,9 @@ static const struct key_def keys[] = {
     {"routing", "postfix_config", K_PATH, F(postfix_config), 0, 0},
     {"log", "level", K_LEVEL, F(log_level), 0, 0},
     {"log", "facility", K_FACILITY, F(log_facility), 0, 0},
+    {"fleet", "redis", K_FLEET, F(fleet_redis), 0, 0},
+    {"fleet", "key_prefix", K_FLEET, F(fleet_prefix), 0, 0},
+    {"fleet", "node", K_FLEET, F(fleet_node), 0, 0},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -435,6 +440,11 @@ static void apply(struct pctx *p, const struct key_def *k, const struct conf_nod
         break;
     case K_FACILITY:
         e = conf_parse_facility(s, &c->log_facility);
+        break;
+    case K_FLEET:
+        e = conf_value_fleet(k->key, s);
+        if (e == NULL)
+            set_str(c, k->off, s);
         break;
     default:
         break;

@@ -25,4 +25,8 @@ const char *conf_value_path(const char *s);
 const char *conf_value_table(const char *s);
 const char *conf_value_header(const char *s);
 const char *conf_value_note(const char *s);
+/* fleet.redis, fleet.key_prefix and fleet.node (key is the name after "fleet."). */
+const char *conf_value_fleet(const char *key, const char *s);
+/* fleet.node's default: the host name, malloc'd. */
+char *conf_value_default_node(void);
 #endif

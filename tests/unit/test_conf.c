@@ -110,6 +110,7 @@ static void dump(const struct conf *c, char *buf, size_t size)
     cat(buf, size, " mode=%s on_broken=%s smarthost=%s transport=%s ldd=%s tag_header=%s",
         c->mode == MODE_TAG ? "tag" : "rewrite", conf_route_name(c->on_broken), c->smarthost,
         c->transport, ldd[c->on_local_dns_down], c->tag_header);
+    cat(buf, size, " fleet=%s prefix=%s node=%s", c->fleet_redis, c->fleet_prefix, c->fleet_node);
     cat(buf, size, " publish=%s postfix_config=%s level=%s facility=%s domains=", c->publish,
         c->postfix_config, level_name(c->log_level), facility_name(c->log_facility));
     for (i = 0; i < c->ndomains; i++) {
@@ -148,6 +149,15 @@ static const struct valid_case valid[] = {
       "rate=600/60000 wait=1000",
       "mode=rewrite on_broken=pin-mx smarthost= transport=smtp ldd=none tag_header=X-MXDetour",
       "publish= postfix_config= level=info facility=mail domains= "}},
+    {"fleet off by default", "", {"fleet= prefix=mxdetour: node="}},
+    {"fleet on a unix socket",
+     "fleet:\n  redis: unix:/run/redis/redis.sock\n  key_prefix: \"mx:out:\"\n  node: mta-1\n",
+     {"fleet=unix:/run/redis/redis.sock prefix=mx:out: node=mta-1 publish="}},
+    {"fleet over TCP", "fleet:\n  redis: \"192.0.2.7:6379\"\n", {"fleet=192.0.2.7:6379 prefix="}},
+    {"fleet over IPv6 and localhost",
+     "fleet:\n  redis: \"[2001:db8::7]:6380\"\n  key_prefix: \"\"\n",
+     {"fleet=[2001:db8::7]:6380 prefix= node="}},
+    {"fleet on localhost", "fleet:\n  redis: localhost:6379\n", {"fleet=localhost:6379 prefix="}},
     {"comments only", "# nothing here\n\n   # still nothing\n", {"user=mxdetour", "domains= "}},
     {"explicit empty document",
      "---\n...\n",
@@ -396,6 +406,24 @@ static const struct invalid_case invalid[] = {
      "texthash: or a bare absolute path)"},
     {"routing:\n  publish: \"hash:\"\n",
      "t.yaml:2:12: routing.publish: bad table \"hash:\" (a path must follow the type)"},
+    {"fleet:\n  redis: redis.example:6379\n",
+     "t.yaml:2:10: fleet.redis: bad Redis address \"redis.example:6379\" (the host must be an IP "
+     "address or localhost: a name would be resolved with a blocking lookup)"},
+    {"fleet:\n  redis: \"127.0.0.1\"\n",
+     "t.yaml:2:10: fleet.redis: bad Redis address \"127.0.0.1\" (use \"\", unix:/PATH or IP:PORT)"},
+    {"fleet:\n  redis: \"127.0.0.1:0\"\n",
+     "t.yaml:2:10: fleet.redis: bad Redis address \"127.0.0.1:0\" (use \"\", unix:/PATH or "
+     "IP:PORT)"},
+    {"fleet:\n  redis: unix:redis.sock\n",
+     "t.yaml:2:10: fleet.redis: bad Redis address \"unix:redis.sock\" (use \"\", unix:/PATH or "
+     "IP:PORT)"},
+    {"fleet:\n  key_prefix: \"mx detour\"\n",
+     "t.yaml:2:15: fleet.key_prefix: bad key prefix \"mx detour\" (printable ASCII, no spaces)"},
+    {"fleet:\n  node: \"\"\n",
+     "t.yaml:2:9: fleet.node: bad node name \"\" (use 1 to 64 of A-Z a-z 0-9 . _ -)"},
+    {"fleet:\n  node: \"mta 1\"\n",
+     "t.yaml:2:9: fleet.node: bad node name \"mta 1\" (use 1 to 64 of A-Z a-z 0-9 . _ -)"},
+    {"fleet:\n  rediss: unix:/x\n", "t.yaml:2:3: unknown key \"rediss\" in fleet"},
     /* Every publish would destroy the saved verdicts. */
     {"state_file: /srv/mxd/v\nrouting:\n  publish: /srv/mxd/v\n",
      "t.yaml:3:12: routing.publish: table \"/srv/mxd/v\" would overwrite state_file "
