@@ -10,6 +10,7 @@
 #include "core_daemon.h"
 #include "cache.h"
 #include "explain_store.h"
+#include "fleet.h"
 #include "health.h"
 #include "log.h"
 #include "loop.h"
@@ -354,13 +355,34 @@ static void schedule_save(unsigned ms)
     save_timer = loop_timer(loop, ms, save_now, NULL);
 }
 
-static void on_probe_done(void *arg, const char *domain, const struct verdict_info *vi,
-                          const struct probe_result *local)
+/* A verdict made here (via probe) or by another node (via fleet): cached,
+ * logged once per change, published and saved. */
+static void take(const char *domain, const struct verdict_info *vi, uint64_t made_ms,
+                 int64_t made_wall, const char *via)
 {
     struct conf *c = core_conf();
     const struct conf_domain *listed = conf_match_normalized(c, domain);
     struct core_answer a, before;
     struct cache_rec r;
+
+    int had = cache_peek(domain, &r) && r.have;
+    answer(c, listed, had ? &r : NULL, &before);
+    int changed = cache_store(domain, vi, made_ms, made_wall);
+    if (changed && cache_peek(domain, &r)) {
+        answer(c, listed, &r, &a);
+        core_log_decision(NULL, domain, &a, via);
+        /* Also when a route goes away: the table must not keep it. */
+        if (c->publish[0])
+            schedule(&publish_timer, PUBLISH_DELAY_MS, publish_now);
+        int moved = strcmp(a.route, before.route) != 0;
+        schedule_save(moved ? SAVE_ROUTE_DELAY_MS : SAVE_DELAY_MS);
+    }
+    conf_unref(c);
+}
+
+static void on_probe_done(void *arg, const char *domain, const struct verdict_info *vi,
+                          const struct probe_result *local)
+{
     (void)arg;
 
     if (vi->verdict == VERDICT_UNKNOWN || (local && local->local_down)) {
@@ -369,23 +391,31 @@ static void on_probe_done(void *arg, const char *domain, const struct verdict_in
         if (local && local->local_down)
             health_report_down(vi->evidence);
         cache_abandon(domain);
-        conf_unref(c);
         return;
     }
     explain_store_record(domain, vi, local);
-    int had = cache_peek(domain, &r) && r.have;
-    answer(c, listed, had ? &r : NULL, &before);
-    int changed = cache_store(domain, vi, util_now_ms(), util_wall_s());
-    if (changed && cache_peek(domain, &r)) {
-        answer(c, listed, &r, &a);
-        core_log_decision(NULL, domain, &a, "probe");
-        /* Also when a route goes away: the table must not keep it. */
-        if (c->publish[0])
-            schedule(&publish_timer, PUBLISH_DELAY_MS, publish_now);
-        int moved = strcmp(a.route, before.route) != 0;
-        schedule_save(moved ? SAVE_ROUTE_DELAY_MS : SAVE_DELAY_MS);
-    }
-    conf_unref(c);
+    int64_t wall = util_wall_s();
+    take(domain, vi, util_now_ms(), wall, "probe");
+    fleet_share(domain, vi, wall);
+}
+
+/* Another node's verdict keeps its age, so every node rechecks it at about
+ * the same time; one this node made later wins. */
+static void fleet_learned(const char *domain, const struct verdict_info *vi, int64_t made)
+{
+    struct cache_rec r;
+    int64_t age = util_wall_s() - made;
+    uint64_t now = util_now_ms(), age_ms = age > 0 ? (uint64_t)age * 1000u : 0;
+
+    if (cache_peek(domain, &r) && r.have && r.made_wall > made)
+        return;
+    take(domain, vi, age_ms < now ? now - age_ms : 0, made, "fleet");
+}
+
+static void start_probe(const char *domain)
+{
+    nprobes++;
+    probe_start(engine, domain, on_probe_done, NULL);
 }
 
 static void refill(const struct conf *c, uint64_t now)
@@ -419,8 +449,7 @@ static int drain(struct loop *l, void *arg)
         if (!w)
             break;
         tokens -= 1.0;
-        nprobes++;
-        probe_start(engine, w->domain, on_probe_done, NULL);
+        fleet_want(w->domain, probe_budget_ms(engine));
         free(w);
     }
     if (queue_head && tokens < 1.0)
@@ -480,6 +509,7 @@ int core_start(struct loop *l, struct conf *c)
         log_info("state file %s: %ld verdicts loaded", c->state_file, n);
     loop_hook(l, drain, NULL);
     health_start(l, c->check_interval_ms, current_engine, on_health);
+    fleet_start(l, c, fleet_learned, start_probe);
     publish_run_as(c->user);
     if (c->publish[0])
         publish(1); /* empty or from the state, before any answer */
@@ -508,6 +538,7 @@ void core_reload(struct conf *c)
     conf_unref(old);
     log_set_level(c->log_level);
     health_set_interval(c->check_interval_ms);
+    fleet_reload(c);
     if (c->publish[0])
         schedule(&publish_timer, 0, publish_now);
 }
@@ -516,6 +547,7 @@ void core_stop(void)
 {
     struct conf *c = core_conf();
     health_stop();
+    fleet_stop();
     long n = state_save(c->state_file);
     if (n >= 0 && c->state_file[0])
         log_info("state file %s: %ld verdicts saved", c->state_file, n);
@@ -571,6 +603,8 @@ char *core_status_text(void)
                  (unsigned long long)((util_now_ms() - since) / 1000), why);
     else if (p < sizeof(text))
         snprintf(text + p, sizeof(text) - p, "local resolver: up\n");
+    p = strlen(text);
+    fleet_status(text + p, sizeof(text) - p);
     conf_unref((struct conf *)x.c);
     return xstrdup(text);
 }

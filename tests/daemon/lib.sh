@@ -7,7 +7,8 @@
 # postmap(1) and tests/daemon/client.py (socketmap and policy as Postfix
 # speaks them, and as broken peers do).
 #
-#   d_dns_start               start fakedns on a free loopback port (DNS_PORT)
+#   d_dns_start [RULES]       start fakedns on a free loopback port (DNS_PORT),
+#                             serving RULES (default tests/daemon/zone.rules)
 #   d_write_conf [YAML]       write $CONF: the fixed part, then YAML (routing,
 #                             domains...; default: $D_ROUTING)
 #   d_start                   start `mxdetourd -f -c $CONF`, wait until the
@@ -130,7 +131,7 @@ poll() { # N CMD...
 
 d_dns_start() {
     "$PY" "$FAKEDNS" --listen 127.0.0.1 --port 0 --portfile "$TMPD/dns.port" \
-        --pidfile "$TMPD/dns.pid" --rules "$D_DIR/zone.rules" 2>"$TMPD/dns.log" &
+        --pidfile "$TMPD/dns.pid" --rules "${1:-$D_DIR/zone.rules}" 2>"$TMPD/dns.log" &
     DNS_PID=$!
     poll 200 test -s "$TMPD/dns.pid" || fail "fakedns did not start within 10 s"
     DNS_PORT=$(cat "$TMPD/dns.port")
