@@ -82,7 +82,7 @@ char *conf_value_default_node(void)
 
     if (gethostname(name, sizeof(name) - 1) != 0)
         name[0] = '\0';
-    for (; name[n] && n < NODE_MAX; n++)
+    for (; n < NODE_MAX && name[n]; n++)
         if (!node_char((unsigned char)name[n]))
             name[n] = '-';
     name[n] = '\0';

@@ -22,11 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BACKOFF_MIN_MS    100
-#define BACKOFF_MAX_MS    10000
+#define BACKOFF_MIN_MS     100
+#define BACKOFF_MAX_MS     10000
 #define CONNECT_TIMEOUT_MS 2000
-#define PING_EVERY_MS     1000
-#define PING_TIMEOUT_MS   2000
+#define PING_EVERY_MS      1000
+#define PING_TIMEOUT_MS    2000
 
 struct want { /* a domain asked of Redis, or waiting for the lease holder */
     struct want *next;
