@@ -1,8 +1,11 @@
 /*
  * cache - see cache.h.  Entries keep strings out of line, sized to fit, so
  * a healthy domain costs its name, a few words and a short evidence line.
+ * Every entry is on a list by last use; past the bound the oldest entry
+ * without a running probe is evicted.
  */
 #include "cache.h"
+#include "dname.h"
 #include "util.h"
 #include <errno.h>
 #include <pthread.h>
@@ -11,16 +14,22 @@
 #include <time.h>
 
 #define SKIP_RETRY_MS 60000
-/* A flood of made-up domains must not eat the memory: past this many
- * entries, unknown domains are answered "unknown" without being stored. */
-#define CACHE_MAX_ENTRIES 2000000
+/* Names the flood guard refused, remembered by a 64-bit hash in a
+ * direct-mapped table: fixed memory (64 KiB), a newer name overwrites. */
+#define SKIPSET_SLOTS 4096
+/* cache_each() copies this many entries per hold of the lock. */
+#define EACH_CHUNK 256
 
 struct entry {
-    struct entry *next;
+    struct entry *next;          /* hash chain */
+    struct entry *older, *newer; /* the list by last use */
     uint32_t hash;
     unsigned char verdict, confirmed, pinnable, have, probing, skipped;
+    unsigned char queued;   /* waiting in a probe queue, not started */
+    unsigned char promoted; /* also in the first (priority) queue */
     unsigned slow_ms;
-    uint64_t made_ms, skipped_ms;
+    uint64_t made_ms;
+    uint64_t since_ms; /* skipped at, or queued at */
     int64_t made_wall;
     char *host, *pin, *evidence;
     char domain[];
@@ -29,7 +38,12 @@ struct entry {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t done;
 static struct entry **table;
-static size_t nbuckets, nentries, nbytes;
+static struct entry *newest, *oldest;
+static size_t nbuckets, nentries, nbytes, max_entries = 1000000;
+static unsigned iterating; /* cache_each() runs: the bucket array must not move */
+static struct {
+    uint64_t hash, at_ms;
+} skipset[SKIPSET_SLOTS];
 
 void cache_init(size_t buckets)
 {
@@ -51,12 +65,58 @@ static uint32_t hash(const char *s)
     return h;
 }
 
+static uint64_t hash64(const char *s)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a, 64 bits */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h | 1; /* 0 marks a free slot */
+}
+
+static struct entry **find_pp(const char *domain, uint32_t h)
+{
+    struct entry **pp = &table[h % nbuckets];
+    for (; *pp; pp = &(*pp)->next)
+        if ((*pp)->hash == h && strcmp((*pp)->domain, domain) == 0)
+            return pp;
+    return NULL;
+}
+
 static struct entry *find(const char *domain, uint32_t h)
 {
-    for (struct entry *e = table[h % nbuckets]; e; e = e->next)
-        if (e->hash == h && strcmp(e->domain, domain) == 0)
-            return e;
-    return NULL;
+    struct entry **pp = find_pp(domain, h);
+    return pp ? *pp : NULL;
+}
+
+static void lru_unlink(struct entry *e)
+{
+    if (e->older)
+        e->older->newer = e->newer;
+    else
+        oldest = e->newer;
+    if (e->newer)
+        e->newer->older = e->older;
+    else
+        newest = e->older;
+}
+
+static void lru_push(struct entry *e)
+{
+    e->older = newest;
+    e->newer = NULL;
+    if (newest)
+        newest->newer = e;
+    else
+        oldest = e;
+    newest = e;
+}
+
+static void touch(struct entry *e)
+{
+    if (e != newest) {
+        lru_unlink(e);
+        lru_push(e);
+    }
 }
 
 static void grow(void)
@@ -76,6 +136,43 @@ static void grow(void)
     nbuckets = n;
 }
 
+static size_t str_bytes(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+/* pp points at e's link in its hash chain. */
+static void drop(struct entry **pp)
+{
+    struct entry *e = *pp;
+    *pp = e->next;
+    lru_unlink(e);
+    nbytes -= sizeof(*e) + strlen(e->domain) + 1;
+    nbytes -= str_bytes(e->pin) + str_bytes(e->host) + str_bytes(e->evidence);
+    free(e->pin);
+    free(e->host);
+    free(e->evidence);
+    free(e);
+    nentries--;
+}
+
+/* Evicts the least recently used entries past the bound.  A running or
+ * queued probe keeps its entry (its answer is wanted): it is moved to the
+ * new end and counted, so the walk ends. */
+static void evict(void)
+{
+    size_t looked = 0, n = nentries;
+
+    while (nentries > max_entries && oldest && looked++ < n) {
+        struct entry *e = oldest;
+        if (e->probing) {
+            touch(e);
+            continue;
+        }
+        drop(find_pp(e->domain, e->hash));
+    }
+}
+
 static struct entry *insert(const char *domain, uint32_t h)
 {
     size_t len = strlen(domain);
@@ -83,12 +180,30 @@ static struct entry *insert(const char *domain, uint32_t h)
 
     memcpy(e->domain, domain, len + 1);
     e->hash = h;
-    if (++nentries > nbuckets)
+    if (++nentries > nbuckets && !iterating)
         grow();
     e->next = table[h % nbuckets];
     table[h % nbuckets] = e;
+    lru_push(e);
     nbytes += sizeof(*e) + len + 1;
     return e;
+}
+
+void cache_set_max(size_t max)
+{
+    pthread_mutex_lock(&lock);
+    max_entries = max ? max : 1;
+    evict();
+    pthread_mutex_unlock(&lock);
+}
+
+size_t cache_max(void)
+{
+    size_t n;
+    pthread_mutex_lock(&lock);
+    n = max_entries;
+    pthread_mutex_unlock(&lock);
+    return n;
 }
 
 /* Field by field: clearing the whole record (1 KiB of text buffers) on
@@ -109,28 +224,60 @@ static void copy_out(const struct entry *e, struct cache_rec *r)
     util_strlcpy(r->vi.evidence, e->evidence ? e->evidence : "", sizeof(r->vi.evidence));
 }
 
+/* 1 when the name was refused before and is asked again now: the slot is
+ * freed.  -1 when it was refused moments ago (one delivery's lookups). */
+static int skipset_take(const char *domain, uint64_t now)
+{
+    uint64_t h = hash64(domain);
+    size_t i = h % SKIPSET_SLOTS;
+
+    if (skipset[i].hash != h)
+        return 0;
+    if (now - skipset[i].at_ms < CACHE_AGAIN_MS)
+        return -1;
+    skipset[i].hash = 0;
+    return 1;
+}
+
+/* first: the probe goes to the priority queue, asked again is no news. */
+static void queue(struct entry *e, uint64_t now, int first)
+{
+    e->probing = e->queued = 1;
+    e->promoted = (unsigned char)first;
+    e->since_ms = now;
+}
+
 int cache_lookup(const char *domain, uint64_t recheck_ms, uint64_t now, struct cache_rec *r,
                  int *want_probe)
 {
     uint32_t h = hash(domain);
     struct entry *e;
-    int have;
+    int have, again;
 
-    *want_probe = 0;
+    *want_probe = CACHE_PROBE_NO;
     pthread_mutex_lock(&lock);
     e = find(domain, h);
-    if (!e && nentries >= CACHE_MAX_ENTRIES) {
+    if (!e && (again = skipset_take(domain, now)) < 0) {
         pthread_mutex_unlock(&lock);
         if (r)
             memset(r, 0, sizeof(*r));
         return 0;
     }
-    if (!e)
+    if (!e) {
         e = insert(domain, h);
-    if (!e->probing && (!e->have || now - e->made_ms >= recheck_ms) &&
-        (!e->skipped || now - e->skipped_ms >= SKIP_RETRY_MS)) {
-        e->probing = 1;
-        *want_probe = 1;
+        queue(e, now, again);
+        evict();
+        *want_probe = again ? CACHE_PROBE_AGAIN : CACHE_PROBE_NEW;
+    } else {
+        touch(e);
+        if (!e->probing && (!e->have || now - e->made_ms >= recheck_ms) &&
+            (!e->skipped || now - e->since_ms >= SKIP_RETRY_MS)) {
+            *want_probe = e->have ? CACHE_PROBE_AGAIN : CACHE_PROBE_NEW;
+            queue(e, now, e->have);
+        } else if (e->queued && !e->promoted && !e->have && now - e->since_ms >= CACHE_AGAIN_MS) {
+            e->promoted = 1;
+            *want_probe = CACHE_PROBE_PROMOTE;
+        }
     }
     if (r)
         copy_out(e, r);
@@ -156,9 +303,14 @@ static char *restr(char *old, const char *s, int *changed)
     if (old && strcmp(old, s) == 0)
         return old;
     *changed = 1;
-    nbytes += strlen(s) + 1 - (old ? strlen(old) + 1 : 0);
+    nbytes += strlen(s) + 1 - str_bytes(old);
     free(old);
     return xstrdup(s);
+}
+
+static void finished(struct entry *e)
+{
+    e->probing = e->queued = e->promoted = 0;
 }
 
 int cache_store(const char *domain, const struct verdict_info *vi, uint64_t now_ms,
@@ -172,10 +324,12 @@ int cache_store(const char *domain, const struct verdict_info *vi, uint64_t now_
     e = find(domain, h);
     if (!e)
         e = insert(domain, h);
+    else
+        touch(e);
     if (!e->have || e->verdict != vi->verdict || e->pinnable != vi->pinnable)
         changed = 1;
     e->have = 1;
-    e->probing = 0;
+    finished(e);
     e->skipped = 0;
     e->verdict = (unsigned char)vi->verdict;
     e->confirmed = (unsigned char)vi->confirmed;
@@ -186,6 +340,7 @@ int cache_store(const char *domain, const struct verdict_info *vi, uint64_t now_
     e->pin = restr(e->pin, vi->pin, &changed);
     e->host = restr(e->host, vi->host, &ignore);
     e->evidence = restr(e->evidence, vi->evidence, &ignore);
+    evict();
     pthread_cond_broadcast(&done);
     pthread_mutex_unlock(&lock);
     return changed;
@@ -198,24 +353,43 @@ void cache_abandon(const char *domain)
     pthread_mutex_lock(&lock);
     e = find(domain, hash(domain));
     if (e)
-        e->probing = 0;
+        finished(e);
     pthread_cond_broadcast(&done);
     pthread_mutex_unlock(&lock);
 }
 
 void cache_skip(const char *domain, uint64_t now_ms)
 {
-    struct entry *e;
+    struct entry **pp;
 
     pthread_mutex_lock(&lock);
-    e = find(domain, hash(domain));
-    if (e) {
-        e->probing = 0;
-        e->skipped = 1;
-        e->skipped_ms = now_ms;
+    pp = find_pp(domain, hash(domain));
+    if (pp && !(*pp)->have) {
+        uint64_t h = hash64(domain);
+        skipset[h % SKIPSET_SLOTS].hash = h;
+        skipset[h % SKIPSET_SLOTS].at_ms = now_ms;
+        drop(pp);
+    } else if (pp) {
+        finished(*pp);
+        (*pp)->skipped = 1;
+        (*pp)->since_ms = now_ms;
     }
     pthread_cond_broadcast(&done);
     pthread_mutex_unlock(&lock);
+}
+
+int cache_take(const char *domain)
+{
+    struct entry *e;
+    int wanted;
+
+    pthread_mutex_lock(&lock);
+    e = find(domain, hash(domain));
+    wanted = e && e->queued;
+    if (wanted)
+        e->queued = 0;
+    pthread_mutex_unlock(&lock);
+    return wanted;
 }
 
 static size_t count_probing(const char *const *domains, size_t n)
@@ -244,18 +418,35 @@ size_t cache_wait(const char *const *domains, size_t n, unsigned ms)
     return left;
 }
 
-static void drop(struct entry **pp)
+/* Drops the entries that match, but never one whose probe is on its way:
+ * its answer is still wanted. */
+static size_t drop_all(int (*match)(const struct entry *e, uint64_t arg), uint64_t arg)
 {
-    struct entry *e = *pp;
-    *pp = e->next;
-    nbytes -= sizeof(*e) + strlen(e->domain) + 1;
-    nbytes -= (e->pin ? strlen(e->pin) + 1 : 0) + (e->host ? strlen(e->host) + 1 : 0) +
-              (e->evidence ? strlen(e->evidence) + 1 : 0);
-    free(e->pin);
-    free(e->host);
-    free(e->evidence);
-    free(e);
-    nentries--;
+    size_t n = 0;
+
+    for (size_t i = 0; i < nbuckets; i++) {
+        struct entry **pp = &table[i];
+        while (*pp) {
+            if (!(*pp)->probing && match(*pp, arg)) {
+                drop(pp);
+                n++;
+            } else {
+                pp = &(*pp)->next;
+            }
+        }
+    }
+    return n;
+}
+
+static int match_any(const struct entry *e, uint64_t arg)
+{
+    (void)e, (void)arg;
+    return 1;
+}
+
+static int match_since(const struct entry *e, uint64_t made_ms)
+{
+    return e->have && e->made_ms >= made_ms;
 }
 
 size_t cache_forget(const char *domain)
@@ -263,19 +454,14 @@ size_t cache_forget(const char *domain)
     size_t n = 0;
 
     pthread_mutex_lock(&lock);
-    for (size_t i = 0; i < nbuckets; i++) {
-        struct entry **pp = &table[i];
-        while (*pp) {
-            /* A running probe keeps its entry: its answer is still wanted. */
-            if ((!domain || strcmp((*pp)->domain, domain) == 0) && !(*pp)->probing) {
-                drop(pp);
-                n++;
-            } else {
-                pp = &(*pp)->next;
-            }
+    if (domain) {
+        struct entry **pp = find_pp(domain, hash(domain));
+        if (pp && !(*pp)->probing) {
+            drop(pp);
+            n = 1;
         }
-        if (domain && n)
-            break;
+    } else {
+        n = drop_all(match_any, 0);
     }
     pthread_mutex_unlock(&lock);
     return n;
@@ -283,35 +469,50 @@ size_t cache_forget(const char *domain)
 
 size_t cache_forget_since(uint64_t made_ms)
 {
-    size_t n = 0;
+    size_t n;
 
     pthread_mutex_lock(&lock);
-    for (size_t i = 0; i < nbuckets; i++) {
-        struct entry **pp = &table[i];
-        while (*pp) {
-            if ((*pp)->have && (*pp)->made_ms >= made_ms && !(*pp)->probing) {
-                drop(pp);
-                n++;
-            } else {
-                pp = &(*pp)->next;
-            }
-        }
-    }
+    n = drop_all(match_since, made_ms);
     pthread_mutex_unlock(&lock);
     return n;
 }
 
+struct copied {
+    char domain[DNAME_MAX + 1];
+    struct cache_rec r;
+};
+
+/* While cache_each() runs the table does not grow, so bucket numbers stay
+ * valid between chunks: an entry added meanwhile may be missed, an entry
+ * dropped is not seen, none is seen twice. */
 void cache_each(cache_each_cb cb, void *arg)
 {
-    struct cache_rec r;
+    size_t cap = EACH_CHUNK, b = 0;
+    struct copied *c = xmalloc(cap * sizeof(*c));
 
     pthread_mutex_lock(&lock);
-    for (size_t i = 0; i < nbuckets; i++)
-        for (struct entry *e = table[i]; e; e = e->next) {
-            copy_out(e, &r);
-            cb(arg, e->domain, &r);
-        }
+    iterating++;
+    while (b < nbuckets) {
+        size_t n = 0;
+        for (; b < nbuckets && n < EACH_CHUNK; b++)
+            for (const struct entry *e = table[b]; e; e = e->next) {
+                if (n == cap) {
+                    cap *= 2;
+                    c = xrealloc(c, cap * sizeof(*c));
+                }
+                util_strlcpy(c[n].domain, e->domain, sizeof(c[n].domain));
+                copy_out(e, &c[n++].r);
+            }
+        pthread_mutex_unlock(&lock);
+        for (size_t i = 0; i < n; i++)
+            cb(arg, c[i].domain, &c[i].r);
+        pthread_mutex_lock(&lock);
+    }
+    if (--iterating == 0)
+        while (nentries > nbuckets)
+            grow();
     pthread_mutex_unlock(&lock);
+    free(c);
 }
 
 size_t cache_count(void)

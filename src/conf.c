@@ -96,6 +96,7 @@ struct conf *conf_defaults(void)
     c->max_mx = 5;
     c->recheck_ms = 3600000;
     c->max_pending = 10000;
+    c->max_cached = 1000000;
     c->rate_count = 600;
     c->rate_per_ms = 60000;
     c->wait_ms = 1000;

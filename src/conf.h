@@ -87,6 +87,7 @@ struct conf {
     unsigned max_mx;
     unsigned recheck_ms;
     unsigned max_pending;
+    unsigned max_cached; /* verdict cache entries at most */
     unsigned rate_count; /* rate: rate_count per rate_per_ms */
     unsigned rate_per_ms;
     unsigned wait_ms;

@@ -94,6 +94,7 @@ static const struct key_def keys[] = {
     {"probe", "max_mx", K_UINT, F(max_mx), 1, 16},
     {"probe", "recheck", K_DURATION, F(recheck_ms), 0, 0},
     {"probe", "max_pending", K_UINT, F(max_pending), 1, 10000000},
+    {"probe", "max_cached", K_UINT, F(max_cached), 100, 100000000},
     {"probe", "rate", K_RATE, 0, 0, 0},
     {"probe", "wait", K_DURATION0, F(wait_ms), 0, 0},
     {"routing", "mode", K_MODE, F(mode), 0, 0},

@@ -42,9 +42,21 @@ static struct conf *conf_now;
 static struct loop *loop;
 static struct probe_engine *engine, *old_engine;
 
+/* Two queues under queue_lock: re-probes of known domains and domains an
+ * MTA asks about again (a deferred message retried) go first, so a flood
+ * of new names cannot delay them; each holds probe.max_pending. */
+struct fifo {
+    struct work *head, *tail;
+    size_t len;
+};
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct work *queue_head, *queue_tail;
-static size_t queue_len;
+static struct fifo queues[2]; /* [0] first, [1] new domains */
+
+/* The "probe skipped" line: one a minute at most, with the count since
+ * the last one (a flood of a million names is not a million lines). */
+#define SKIP_LOG_MS 60000
+static uint64_t skip_logged_ms; /* under queue_lock */
+static unsigned long skip_unlogged;
 
 static double tokens; /* flood guard: probes we may start now */
 static uint64_t tokens_at;
@@ -61,33 +73,69 @@ struct conf *core_conf(void)
     return c;
 }
 
-static void queue_probe(const char *domain, const struct conf *c)
+static int fifo_push(struct fifo *q, const char *domain, size_t max)
 {
     size_t len = strlen(domain);
+    struct work *w;
+
+    if (q->len >= max)
+        return -1;
+    w = xmalloc(sizeof(*w) + len + 1);
+    memcpy(w->domain, domain, len + 1);
+    w->next = NULL;
+    if (q->tail)
+        q->tail->next = w;
+    else
+        q->head = w;
+    q->tail = w;
+    q->len++;
+    return 0;
+}
+
+static struct work *fifo_pop(struct fifo *q)
+{
+    struct work *w = q->head;
+    if (w) {
+        q->head = w->next;
+        if (!q->head)
+            q->tail = NULL;
+        q->len--;
+    }
+    return w;
+}
+
+static void note_skip(const char *domain, const struct conf *c)
+{
+    uint64_t now = util_now_ms();
+    unsigned long n = 0;
+
+    __atomic_add_fetch(&nskipped, 1, __ATOMIC_RELAXED);
+    pthread_mutex_lock(&queue_lock);
+    skip_unlogged++;
+    if (!skip_logged_ms || now - skip_logged_ms >= SKIP_LOG_MS) {
+        n = skip_unlogged;
+        skip_unlogged = 0;
+        skip_logged_ms = now;
+    }
+    pthread_mutex_unlock(&queue_lock);
+    if (n)
+        log_info("domain=%s verdict=unknown reason=\"probe skipped: max_pending %u reached\" "
+                 "skipped=%lu",
+                 domain, c->max_pending, n);
+}
+
+/* want: enum cache_want from cache_lookup(). */
+static void queue_probe(const char *domain, const struct conf *c, int want)
+{
     int full;
 
     pthread_mutex_lock(&queue_lock);
-    full = queue_len >= c->max_pending;
-    if (!full) {
-        struct work *w = xmalloc(sizeof(*w) + len + 1);
-        memcpy(w->domain, domain, len + 1);
-        w->next = NULL;
-        if (queue_tail)
-            queue_tail->next = w;
-        else
-            queue_head = w;
-        queue_tail = w;
-        queue_len++;
-    }
+    full = fifo_push(&queues[want == CACHE_PROBE_NEW], domain, c->max_pending) < 0;
     pthread_mutex_unlock(&queue_lock);
-    if (full) {
-        cache_skip(domain, util_now_ms());
-        __atomic_add_fetch(&nskipped, 1, __ATOMIC_RELAXED);
-        log_info("domain=%s verdict=unknown reason=\"probe skipped: max_pending %u reached\"",
-                 domain, c->max_pending);
-        return;
-    }
-    loop_wake(loop);
+    if (!full)
+        loop_wake(loop);
+    else if (want != CACHE_PROBE_PROMOTE) /* a promoted one still waits in the other queue */
+        cache_skip(domain, util_now_ms()), note_skip(domain, c);
 }
 
 /* This host's own addresses, taken when the local resolver goes down: a
@@ -194,7 +242,7 @@ void core_lookup(const char *domain, struct core_answer *ans)
         answer(c, listed, &r, ans);
         if (want) {
             ans->probing = 1;
-            queue_probe(domain, c);
+            queue_probe(domain, c, want);
         }
     }
     conf_unref(c);
@@ -431,28 +479,31 @@ static void refill(const struct conf *c, uint64_t now)
 static int drain(struct loop *l, void *arg)
 {
     struct conf *c = core_conf();
-    int wait = -1;
+    int wait = -1, more;
     (void)l, (void)arg;
 
+    pthread_mutex_lock(&queue_lock);
+    more = queues[0].len + queues[1].len > 0;
+    pthread_mutex_unlock(&queue_lock);
     refill(c, util_now_ms());
     while (tokens >= 1.0) {
         struct work *w;
         pthread_mutex_lock(&queue_lock);
-        w = queue_head;
-        if (w) {
-            queue_head = w->next;
-            if (!queue_head)
-                queue_tail = NULL;
-            queue_len--;
-        }
+        w = fifo_pop(&queues[0]);
+        if (!w)
+            w = fifo_pop(&queues[1]);
+        more = queues[0].len + queues[1].len > 0;
         pthread_mutex_unlock(&queue_lock);
         if (!w)
             break;
-        tokens -= 1.0;
-        fleet_want(w->domain, probe_budget_ms(engine));
+        /* The second copy of a promoted domain costs no token. */
+        if (cache_take(w->domain)) {
+            tokens -= 1.0;
+            fleet_want(w->domain, probe_budget_ms(engine));
+        }
         free(w);
     }
-    if (queue_head && tokens < 1.0)
+    if (more && tokens < 1.0)
         wait = (int)((1.0 - tokens) * (double)c->rate_per_ms / (double)c->rate_count) + 1;
     if (old_engine && probe_running(old_engine) == 0) {
         probe_engine_free(old_engine);
@@ -497,6 +548,7 @@ int core_start(struct loop *l, struct conf *c)
     loop = l;
     conf_now = conf_ref(c);
     cache_init(1u << 16);
+    cache_set_max(c->max_cached);
     engine = probe_engine_new(l, c, err, sizeof(err));
     if (!engine) {
         log_err("probe engine: %s", err);
@@ -537,6 +589,7 @@ void core_reload(struct conf *c)
     pthread_mutex_unlock(&conf_lock);
     conf_unref(old);
     log_set_level(c->log_level);
+    cache_set_max(c->max_cached);
     health_set_interval(c->check_interval_ms);
     fleet_reload(c);
     if (c->publish[0])
@@ -573,7 +626,7 @@ char *core_status_text(void)
     x.count_only = 1;
     cache_each(export_one, &x);
     pthread_mutex_lock(&queue_lock);
-    queued = queue_len;
+    queued = queues[0].len + queues[1].len;
     pthread_mutex_unlock(&queue_lock);
     size_t p = (size_t)snprintf(
         text, sizeof(text),
@@ -583,7 +636,7 @@ char *core_status_text(void)
         "policy=%s control=%s\nverdicts:",
         (unsigned long long)((util_now_ms() - started_ms) / 1000), x.c->path,
         x.c->mode == MODE_REWRITE ? "rewrite" : "tag", x.c->ndomains, cache_count(), cache_bytes(),
-        nprobes, probe_running(engine), queued, nskipped,
+        nprobes, probe_running(engine), queued, __atomic_load_n(&nskipped, __ATOMIC_RELAXED),
         x.c->local_system ? "system" : probe_local_servers(engine),
         x.c->nexternal ? probe_external_servers(engine) : "none",
         x.c->listen_milter[0] ? x.c->listen_milter : "off",

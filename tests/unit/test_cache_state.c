@@ -59,6 +59,7 @@ static int reset(void **state)
         cache_store(ns.name[i], &vi, 0, 0);
     free(ns.name);
     cache_forget(NULL);
+    cache_set_max(1000000);
     return cache_count() == 0 ? 0 : -1;
 }
 
@@ -83,10 +84,11 @@ static void test_lookup_probes_once(void **state)
     assert_int_equal(want, 1);
     assert_int_equal(r.have, 0);
     assert_int_equal(r.probing, 1);
+    /* Asked again later while it waits: promoted once (see test_promote_take). */
     for (uint64_t now = 1000; now < 1000 + 3 * HOUR; now += HOUR / 2) {
         want = -1;
         assert_int_equal(cache_lookup("a.example", HOUR, now, &r, &want), 0);
-        assert_int_equal(want, 0);
+        assert_int_equal(want, now == 1000 + HOUR / 2 ? CACHE_PROBE_PROMOTE : CACHE_PROBE_NO);
         assert_int_equal(r.probing, 1);
     }
     /* Another domain is independent; a NULL record is allowed. */
@@ -138,7 +140,7 @@ static void test_recheck(void **state)
     assert_int_equal(cache_lookup("d.example", HOUR, 10000 + HOUR - 1, &r, &want), 1);
     assert_int_equal(want, 0);
     assert_int_equal(cache_lookup("d.example", HOUR, 10000 + HOUR, &r, &want), 1);
-    assert_int_equal(want, 1);
+    assert_int_equal(want, CACHE_PROBE_AGAIN); /* a known domain goes first */
     assert_int_equal(r.probing, 1);
     assert_int_equal(r.vi.verdict, VERDICT_HEALTHY);
     assert_string_equal(r.vi.pin, "192.0.2.1");
@@ -154,7 +156,7 @@ static void test_recheck(void **state)
     assert_int_equal(r.vi.verdict, VERDICT_AAAA_ERROR);
     /* recheck 0: every lookup re-probes, but only when none is running. */
     assert_int_equal(cache_lookup("d.example", 0, 10000 + 2 * HOUR + 1, &r, &want), 1);
-    assert_int_equal(want, 1);
+    assert_int_equal(want, CACHE_PROBE_AGAIN);
     assert_int_equal(cache_lookup("d.example", 0, 10000 + 2 * HOUR + 2, &r, &want), 1);
     assert_int_equal(want, 0);
 }
@@ -214,6 +216,9 @@ static void test_store_changes(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* A flood-guard skip of a domain never seen stores nothing (a flood of
+ * made-up names must not fill the table); the small skip set remembers
+ * it, so the MTA asking again later gets the first queue. */
 static void test_skip(void **state)
 {
     struct cache_rec r;
@@ -221,19 +226,105 @@ static void test_skip(void **state)
 
     (void)state;
     cache_lookup("f.example", HOUR, 5000, &r, &want);
-    assert_int_equal(want, 1);
+    assert_int_equal(want, CACHE_PROBE_NEW);
     cache_skip("f.example", 5000);
-    assert_int_equal(cache_lookup("f.example", HOUR, 5000, &r, &want), 0);
-    assert_int_equal(want, 0);
-    assert_int_equal(r.skipped, 1);
+    assert_int_equal(cache_count(), 0);
+    /* The lookups of the same delivery attempt: no new try. */
+    assert_int_equal(cache_lookup("f.example", HOUR, 5000 + CACHE_AGAIN_MS - 1, &r, &want), 0);
+    assert_int_equal(want, CACHE_PROBE_NO);
     assert_int_equal(r.probing, 0);
-    assert_int_equal(cache_lookup("f.example", HOUR, 5000 + 59999, &r, &want), 0);
-    assert_int_equal(want, 0);
-    assert_int_equal(cache_lookup("f.example", HOUR, 5000 + 60000, &r, &want), 0);
-    assert_int_equal(want, 1);
+    assert_int_equal(cache_count(), 0);
+    /* The MTA retries: a probe, first in line. */
+    assert_int_equal(cache_lookup("f.example", HOUR, 5000 + CACHE_AGAIN_MS, &r, &want), 0);
+    assert_int_equal(want, CACHE_PROBE_AGAIN);
+    assert_int_equal(r.probing, 1);
+    assert_int_equal(cache_count(), 1);
     /* Skipping an unknown domain creates nothing. */
     cache_skip("never.example", 5000);
     assert_int_equal(cache_count(), 1);
+}
+
+/* A re-probe the flood guard refused keeps the old verdict and is not
+ * asked for again for a minute. */
+static void test_skip_known(void **state)
+{
+    struct verdict_info vi;
+    struct cache_rec r;
+    int want;
+
+    (void)state;
+    mkvi(&vi, VERDICT_AAAA_IGNORED, 1, "192.0.2.1", "mx", "ev");
+    cache_store("k.example", &vi, 1000, 1);
+    assert_int_equal(cache_lookup("k.example", HOUR, 1000 + HOUR, &r, &want), 1);
+    assert_int_equal(want, CACHE_PROBE_AGAIN);
+    cache_skip("k.example", 1000 + HOUR);
+    assert_int_equal(cache_lookup("k.example", HOUR, 1000 + HOUR + 59999, &r, &want), 1);
+    assert_int_equal(want, CACHE_PROBE_NO);
+    assert_int_equal(r.skipped, 1);
+    assert_int_equal(r.vi.verdict, VERDICT_AAAA_IGNORED);
+    assert_int_equal(cache_lookup("k.example", HOUR, 1000 + HOUR + 60000, &r, &want), 1);
+    assert_int_equal(want, CACHE_PROBE_AGAIN);
+}
+
+/* A domain waiting as a first probe and asked again later is promoted
+ * once; the loop starts it once (cache_take says no to the second copy). */
+static void test_promote_take(void **state)
+{
+    int want;
+
+    (void)state;
+    cache_lookup("p.example", HOUR, 1000, NULL, &want);
+    assert_int_equal(want, CACHE_PROBE_NEW);
+    cache_lookup("p.example", HOUR, 1000 + CACHE_AGAIN_MS - 1, NULL, &want);
+    assert_int_equal(want, CACHE_PROBE_NO);
+    cache_lookup("p.example", HOUR, 1000 + CACHE_AGAIN_MS, NULL, &want);
+    assert_int_equal(want, CACHE_PROBE_PROMOTE);
+    cache_lookup("p.example", HOUR, 1000 + 9 * CACHE_AGAIN_MS, NULL, &want);
+    assert_int_equal(want, CACHE_PROBE_NO);
+    assert_int_equal(cache_take("p.example"), 1);
+    assert_int_equal(cache_take("p.example"), 0);
+    assert_int_equal(cache_take("nothere.example"), 0);
+    /* Started: no longer waiting, so no promotion either. */
+    cache_lookup("p.example", HOUR, 1000 + 20 * CACHE_AGAIN_MS, NULL, &want);
+    assert_int_equal(want, CACHE_PROBE_NO);
+    cache_abandon("p.example");
+    assert_int_equal(cache_take("p.example"), 0);
+}
+
+/* Past probe.max_cached, the least recently used verdicts go; a running
+ * probe keeps its entry. */
+static void test_bound(void **state)
+{
+    struct verdict_info vi;
+    char name[64];
+    int want;
+
+    (void)state;
+    cache_set_max(100);
+    mkvi(&vi, VERDICT_HEALTHY, 0, "", "", "ev");
+    cache_lookup("running.example", HOUR, 1, NULL, &want);
+    for (unsigned i = 0; i < 99; i++) {
+        snprintf(name, sizeof(name), "b%u.example", i);
+        cache_store(name, &vi, 1, 1);
+    }
+    assert_int_equal(cache_count(), 100);
+    assert_int_equal(cache_lookup("b0.example", HOUR, 2, NULL, &want), 1); /* used */
+    for (unsigned i = 99; i < 3000; i++) {
+        snprintf(name, sizeof(name), "b%u.example", i);
+        cache_store(name, &vi, 1, 1);
+        if (i == 99) {
+            assert_int_equal(cache_peek("b0.example", &(struct cache_rec){0}), 1);
+            assert_int_equal(cache_peek("b1.example", &(struct cache_rec){0}), 0);
+        }
+    }
+    assert_int_equal(cache_count(), 100);
+    assert_int_equal(cache_peek("running.example", &(struct cache_rec){0}), 1);
+    assert_int_equal(cache_peek("b2999.example", &(struct cache_rec){0}), 1);
+    assert_int_equal(cache_peek("b2000.example", &(struct cache_rec){0}), 0);
+    /* Lowering the bound evicts at once. */
+    cache_set_max(10);
+    assert_int_equal(cache_count(), 10);
+    cache_set_max(1000000);
 }
 
 struct finisher {
@@ -293,7 +384,7 @@ static void test_wait(void **state)
         assert_int_equal(cache_wait(mix, 3, 50), 1);
     }
     cache_lookup("g1.example", 0, 2, NULL, &want); /* re-probe g1 */
-    assert_int_equal(want, 1);
+    assert_int_equal(want, CACHE_PROBE_AGAIN);
     {
         static const char *const two[] = {"g4.example", "g1.example"};
         assert_int_equal(cache_wait(two, 2, 50), 2);
@@ -525,7 +616,7 @@ static void test_state_age(void **state)
     /* recheck 50 s: 100 s old is stale, a fresh one and one from the
      * future (clock stepped back) are not. */
     assert_int_equal(cache_lookup("old.example", 50000, util_now_ms(), &r, &want), 1);
-    assert_int_equal(want, 1);
+    assert_int_equal(want, CACHE_PROBE_AGAIN);
     assert_int_equal(r.vi.verdict, VERDICT_AAAA_IGNORED);
     assert_int_equal(cache_lookup("new.example", 50000, util_now_ms(), &r, &want), 1);
     assert_int_equal(want, 0);
@@ -675,6 +766,9 @@ int main(void)
         cmocka_unit_test_setup(test_recheck, reset),
         cmocka_unit_test_setup(test_store_changes, reset),
         cmocka_unit_test_setup(test_skip, reset),
+        cmocka_unit_test_setup(test_skip_known, reset),
+        cmocka_unit_test_setup(test_promote_take, reset),
+        cmocka_unit_test_setup(test_bound, reset),
         cmocka_unit_test_setup(test_wait, reset),
         cmocka_unit_test_setup(test_forget, reset),
         cmocka_unit_test_setup(test_many_and_bytes, reset),

@@ -103,10 +103,11 @@ static void dump(const struct conf *c, char *buf, size_t size)
     cat(buf, size, " external=");
     servers(buf, size, c->external, c->nexternal);
     cat(buf, size,
-        " timeout=%u tries=%u concurrency=%u max_mx=%u recheck=%u max_pending=%u rate=%u/%u "
+        " timeout=%u tries=%u concurrency=%u max_mx=%u recheck=%u max_pending=%u max_cached=%u "
+        "rate=%u/%u "
         "wait=%u",
         c->timeout_ms, c->tries, c->concurrency, c->max_mx, c->recheck_ms, c->max_pending,
-        c->rate_count, c->rate_per_ms, c->wait_ms);
+        c->max_cached, c->rate_count, c->rate_per_ms, c->wait_ms);
     cat(buf, size, " mode=%s on_broken=%s smarthost=%s transport=%s ldd=%s tag_header=%s",
         c->mode == MODE_TAG ? "tag" : "rewrite", conf_route_name(c->on_broken), c->smarthost,
         c->transport, ldd[c->on_local_dns_down], c->tag_header);
@@ -146,6 +147,7 @@ static const struct valid_case valid[] = {
       "control=unix:/run/mxdetour/control.sock socket_mode=0660 control_mode=0600",
       "state_file=/var/lib/mxdetour/verdicts", "local=system",
       "timeout=2000 tries=2 concurrency=200 max_mx=5 recheck=3600000 max_pending=10000 "
+      "max_cached=1000000 "
       "rate=600/60000 wait=1000",
       "mode=rewrite on_broken=pin-mx smarthost= transport=smtp ldd=none tag_header=X-MXDetour",
       "publish= postfix_config= level=info facility=mail domains= "}},
@@ -186,8 +188,9 @@ static const struct valid_case valid[] = {
     {"wait 0 and 0s", "probe:\n  wait: 0\n", {"wait=0"}},
     {"wait 0s", "probe:\n  wait: 0s\n  recheck: 2h\n", {"recheck=7200000", "wait=0"}},
     {"integer bounds",
-     "probe:\n  tries: 10\n  concurrency: 1\n  max_mx: 16\n  max_pending: 10000000\n",
-     {"tries=10 concurrency=1 max_mx=16 ", "max_pending=10000000 "}},
+     "probe:\n  tries: 10\n  concurrency: 1\n  max_mx: 16\n  max_pending: 10000000\n"
+     "  max_cached: 100\n",
+     {"tries=10 concurrency=1 max_mx=16 ", "max_pending=10000000 max_cached=100 "}},
     {"quoted integer", "probe:\n  tries: \"3\"\n", {"tries=3"}},
     {"rate per second", "probe:\n  rate: 10/s\n", {"rate=10/1000"}},
     {"rate per hour", "probe:\n  rate: 5/h\n", {"rate=5/3600000"}},
@@ -318,6 +321,8 @@ static const struct invalid_case invalid[] = {
     {"probe:\n  max_mx: 17\n", "t.yaml:2:11: probe.max_mx: bad number \"17\" (use 1..16)"},
     {"probe:\n  max_pending: 99999999999999999999\n",
      "t.yaml:2:16: probe.max_pending: bad number \"99999999999999999999\" (use 1..10000000)"},
+    {"probe:\n  max_cached: 99\n",
+     "t.yaml:2:15: probe.max_cached: bad number \"99\" (use 100..100000000)"},
     {"probe:\n  rate: 10/day\n",
      "t.yaml:2:9: probe.rate: bad rate \"10/day\" (use N/s, N/min or N/h, N from 1 to "
      "100000000)"},
