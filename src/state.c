@@ -12,6 +12,7 @@
 #include "dname.h"
 #include "log.h"
 #include "util.h"
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,57 +76,154 @@ static int split(char *line, char **f, int n)
     return -1;
 }
 
-static const char *unfield(const char *s)
+/* Copies a field ("-" is empty; an empty field is never written) if it
+ * fits and holds no control character. */
+static int text_field(const char *s, char *out, size_t size)
 {
-    return strcmp(s, "-") ? s : "";
+    if (!s[0])
+        return -1;
+    if (strcmp(s, "-") == 0)
+        s = "";
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return -1;
+    return util_strlcpy(out, s, size) < size ? 0 : -1;
+}
+
+static int flag_field(const char *s, int *out)
+{
+    if ((s[0] != '0' && s[0] != '1') || s[1])
+        return -1;
+    *out = s[0] == '1';
+    return 0;
+}
+
+/* Seconds since the epoch: digits only, at most 12 of them (no sign, so
+ * the age computed from it cannot overflow). */
+static int time_field(const char *s, int64_t *out)
+{
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || n > 12 || s[n])
+        return -1;
+    *out = (int64_t)strtoll(s, NULL, 10);
+    return 0;
+}
+
+static int host_field(const char *s, char *out, size_t size)
+{
+    char dom[DNAME_MAX + 1];
+    if (strcmp(s, "-") == 0) {
+        out[0] = '\0';
+        return 0;
+    }
+    if (dname_normalize(s, dom, sizeof(dom)))
+        return -1;
+    return util_strlcpy(out, dom, size) < size ? 0 : -1;
+}
+
+/* "-" or IPv4 addresses, one space between: the pin ends up in a route. */
+static int pin_field(const char *s, char *out, size_t size)
+{
+    if (text_field(s, out, size) < 0)
+        return -1;
+    for (const char *p = out; *p;) {
+        char a[INET_ADDRSTRLEN];
+        struct in_addr in;
+        size_t n = strcspn(p, " ");
+        if (n == 0 || n >= sizeof(a))
+            return -1;
+        memcpy(a, p, n);
+        a[n] = '\0';
+        if (inet_pton(AF_INET, a, &in) != 1)
+            return -1;
+        p += n;
+        if (*p == ' ' && !*++p)
+            return -1; /* trailing space */
+    }
+    return 0;
+}
+
+int state_parse_line(const char *line, size_t len, struct state_rec *out)
+{
+    char buf[STATE_LINE_MAX + 1], *f[8];
+    struct verdict_info *vi = &out->vi;
+
+    memset(out, 0, sizeof(*out));
+    if (len > STATE_LINE_MAX || memchr(line, '\0', len))
+        return -1;
+    memcpy(buf, line, len);
+    buf[len] = '\0';
+    if (split(buf, f, 8) < 0 || dname_normalize(f[0], out->domain, sizeof(out->domain)) ||
+        verdict_from_name(f[1], &vi->verdict) < 0 || vi->verdict == VERDICT_UNKNOWN ||
+        flag_field(f[2], &vi->confirmed) < 0 || flag_field(f[3], &vi->pinnable) < 0 ||
+        time_field(f[4], &out->made_wall) < 0 || host_field(f[5], vi->host, sizeof(vi->host)) < 0 ||
+        pin_field(f[6], vi->pin, sizeof(vi->pin)) < 0 ||
+        text_field(f[7], vi->evidence, sizeof(vi->evidence)) < 0)
+        return -1;
+    return 0;
+}
+
+/* Reads one line into buf (at least STATE_LINE_MAX + 1 octets) without
+ * its newline.  Returns its length; -1 at the end of the file; -2 for a
+ * line that is too long or has no newline (the rest of it is skipped, so
+ * nothing inside it is ever read as a line). */
+static long read_line(FILE *fp, char *buf)
+{
+    long n = 0;
+    int ch;
+
+    while ((ch = getc_unlocked(fp)) != EOF && ch != '\n') {
+        if (n == STATE_LINE_MAX) {
+            while ((ch = getc_unlocked(fp)) != EOF && ch != '\n')
+                ;
+            return -2;
+        }
+        buf[n++] = (char)ch;
+    }
+    if (ch == EOF)
+        return n ? -2 : -1;
+    return n;
 }
 
 long state_load(const char *path, unsigned recheck_ms)
 {
-    char line[2048], *f[8], dom[DNAME_MAX + 1];
-    long n = 0, bad = 0, lineno = 1;
+    char line[STATE_LINE_MAX + 1];
+    long n = 0, bad = 0, lineno = 1, len;
     int64_t now = util_wall_s();
     uint64_t mono = util_now_ms();
+    size_t room = cache_max();
+    struct state_rec rec;
     FILE *fp;
 
     if (!path[0] || !(fp = fopen(path, "r")))
         return 0;
-    if (!fgets(line, sizeof(line), fp) || strcmp(line, STATE_MAGIC) != 0) {
+    flockfile(fp);
+    if (read_line(fp, line) != (long)strlen(STATE_MAGIC) - 1 ||
+        memcmp(line, STATE_MAGIC, strlen(STATE_MAGIC) - 1) != 0) {
         log_warn("state file %s: not a state file, ignored", path);
+        funlockfile(fp);
         fclose(fp);
         return 0;
     }
-    while (fgets(line, sizeof(line), fp)) {
-        struct verdict_info vi;
-        size_t len = strlen(line);
+    while ((len = read_line(fp, line)) != -1) {
         lineno++;
-        memset(&vi, 0, sizeof(vi));
-        if (len && line[len - 1] != '\n' && !feof(fp)) {
-            /* Too long to be ours: skip the rest of it, count it once. */
-            int ch;
-            while ((ch = fgetc(fp)) != EOF && ch != '\n')
-                ;
+        if (len < 0 || state_parse_line(line, (size_t)len, &rec) < 0) {
             bad++;
             continue;
         }
-        if (len == 0 || line[len - 1] != '\n' || (line[len - 1] = '\0', split(line, f, 8) < 0) ||
-            dname_normalize(f[0], dom, sizeof(dom)) || verdict_from_name(f[1], &vi.verdict) < 0 ||
-            vi.verdict == VERDICT_UNKNOWN) {
-            bad++;
-            continue;
+        if (cache_count() >= room) {
+            log_warn("state file %s: the cache is full (probe.max_cached %zu) at line %ld, the "
+                     "rest is not loaded",
+                     path, room, lineno);
+            break;
         }
-        long long made = atoll(f[4]);
-        vi.confirmed = atoi(f[2]) != 0;
-        vi.pinnable = atoi(f[3]) != 0;
-        util_strlcpy(vi.host, unfield(f[5]), sizeof(vi.host));
-        util_strlcpy(vi.pin, unfield(f[6]), sizeof(vi.pin));
-        util_strlcpy(vi.evidence, unfield(f[7]), sizeof(vi.evidence));
         /* Keep the verdict's age: an old one is re-probed at first use. */
-        int64_t age_s = now > made ? now - made : 0;
+        int64_t age_s = now > rec.made_wall ? now - rec.made_wall : 0;
         uint64_t age_ms = (uint64_t)age_s * 1000u;
-        cache_store(dom, &vi, age_ms < mono ? mono - age_ms : 0, made);
+        cache_store(rec.domain, &rec.vi, age_ms < mono ? mono - age_ms : 0, rec.made_wall);
         n++;
     }
+    funlockfile(fp);
     fclose(fp);
     (void)recheck_ms;
     if (bad)

@@ -638,7 +638,7 @@ static void test_state_corrupt(void **state)
                                "\thealthy\t0\t0\t1700000000\t-\t-\tx\n"
                                "\n"
                                "\t\t\t\t\t\t\t\n"
-                               "Good2.Example.\taaaa-error\t1\t1\tnot-a-number\tmx\t192.0.2.1\te\n"
+                               "Good2.Example.\taaaa-error\t1\t1\t1700000000\tmx\t192.0.2.1\te\n"
                                "bad5.ex\0ample\thealthy\t0\t0\t1700000000\t-\t-\tx\n"
                                "trunc.example\thealthy\t0\t0\t1700000000\t-\t-\tev";
     static const char *const bad[] = {"bad1.example", "bad2.example", "bad3.example",
@@ -726,6 +726,115 @@ static void test_state_long_line(void **state)
     unlink(file);
 }
 
+/* Every field is checked (issue 12 D11, D12): each line here is bad on
+ * its own, next to one good line.  Before, the pin and host were taken as
+ * they were (a pin became a route), the flags and the time went through
+ * atoi()/atoll() (a huge negative time overflowed the age). */
+static void test_state_strict(void **state)
+{
+    static const char *const bad[] = {
+        "b1.example\taaaa-error\t0\t1\t-9223372036854775808\tmx\t192.0.2.1\tx",
+        "b2.example\taaaa-error\t0\t1\t1e9\tmx\t192.0.2.1\tx",
+        "b3.example\taaaa-error\t0\t1\t 1700000000\tmx\t192.0.2.1\tx",
+        "b4.example\taaaa-error\t0\t1\t\tmx\t192.0.2.1\tx",
+        "b5.example\taaaa-error\t0\t1\t1234567890123\tmx\t192.0.2.1\tx",
+        "b6.example\taaaa-error\t2\t1\t1700000000\tmx\t192.0.2.1\tx",
+        "b7.example\taaaa-error\t0\t01\t1700000000\tmx\t192.0.2.1\tx",
+        "b8.example\taaaa-error\t0\t\t1700000000\tmx\t192.0.2.1\tx",
+        "b9.example\taaaa-error\t0\t1\t1700000000\tmx\t6.6.6.6]:25,relay:[evil.example]:25\tx",
+        "b10.example\taaaa-error\t0\t1\t1700000000\tmx\t192.0.2.1 \tx",
+        "b11.example\taaaa-error\t0\t1\t1700000000\tmx\t192.0.2.1  192.0.2.2\tx",
+        "b12.example\taaaa-error\t0\t1\t1700000000\tmx\t::1\tx",
+        "b13.example\taaaa-error\t0\t1\t1700000000\tmx\t192.0.2.256\tx",
+        "b14.example\taaaa-error\t0\t1\t1700000000\tmx evil\t192.0.2.1\tx",
+        "b15.example\taaaa-error\t0\t1\t1700000000\tmx..example\t192.0.2.1\tx",
+        "b16.example\taaaa-error\t0\t1\t1700000000\tmx\t192.0.2.1\tx\ry",
+        "b17.example\taaaa-error\t0\t1\t1700000000\tmx\t\tx",
+    };
+    static const char good[] = "ok.example\taaaa-error\t1\t0\t1700000000\tMX.ok.example\t192.0.2.1 "
+                               "192.0.2.2\t-\n";
+    char file[512], text[4096];
+    struct cache_rec r;
+    size_t n;
+
+    (void)state;
+    path(file, sizeof(file), "strict");
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        n = (size_t)snprintf(text, sizeof(text), "mxdetour-state 1\n%s\n%s", bad[i], good);
+        write_file(file, text, n);
+        if (state_load(file, HOUR) != 1 || cache_count() != 1) {
+            print_error("loaded: %s\n", bad[i]);
+            fail();
+        }
+        assert_int_equal(cache_forget(NULL), 1);
+    }
+    n = (size_t)snprintf(text, sizeof(text), "mxdetour-state 1\n%s", good);
+    write_file(file, text, n);
+    assert_int_equal(state_load(file, HOUR), 1);
+    assert_int_equal(cache_peek("ok.example", &r), 1);
+    assert_int_equal(r.vi.confirmed, 1);
+    assert_int_equal(r.vi.pinnable, 0);
+    assert_string_equal(r.vi.host, "mx.ok.example");
+    assert_string_equal(r.vi.pin, "192.0.2.1 192.0.2.2");
+    assert_string_equal(r.vi.evidence, "");
+    unlink(file);
+}
+
+/* A NUL inside a line makes the whole line bad, and the reader never
+ * starts a new line inside it (before, fgets() + strlen() saw an empty
+ * line at a leading NUL and read the rest of a long line as a record, or
+ * skipped the next line after a short one). */
+static void test_state_nul(void **state)
+{
+    static const char magic[] = "mxdetour-state 1\n";
+    static const char rec[] = "tail.example\thealthy\t0\t0\t1\t-\t-\tx\n";
+    static const char after[] = "after.example\thealthy\t0\t0\t1\t-\t-\tx\n";
+    char file[512], text[8192];
+    size_t n = 0;
+
+    (void)state;
+    memcpy(text, magic, sizeof(magic) - 1);
+    n += sizeof(magic) - 1;
+    text[n++] = '\0';
+    memset(text + n, 'x', 2046);
+    n += 2046;
+    memcpy(text + n, rec, sizeof(rec) - 1);
+    n += sizeof(rec) - 1;
+    memcpy(text + n, "a\0b\n", 4);
+    n += 4;
+    memcpy(text + n, after, sizeof(after) - 1);
+    n += sizeof(after) - 1;
+    path(file, sizeof(file), "nul");
+    write_file(file, text, n);
+    assert_int_equal(state_load(file, HOUR), 1);
+    assert_int_equal(cache_peek("tail.example", &(struct cache_rec){0}), 0);
+    assert_int_equal(cache_peek("after.example", &(struct cache_rec){0}), 1);
+    unlink(file);
+}
+
+/* Loading stops at probe.max_cached: a huge state file cannot make the
+ * start take minutes or the cache pass its bound. */
+static void test_state_capped(void **state)
+{
+    char file[512];
+    FILE *f;
+
+    (void)state;
+    path(file, sizeof(file), "big");
+    f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("mxdetour-state 1\n", f);
+    for (unsigned i = 0; i < 500; i++)
+        fprintf(f, "c%u.example\thealthy\t0\t0\t1700000000\t-\t-\tx\n", i);
+    assert_int_equal(fclose(f), 0);
+    cache_set_max(200);
+    assert_int_equal(state_load(file, HOUR), 200);
+    assert_int_equal(cache_count(), 200);
+    assert_int_equal(cache_peek("c0.example", &(struct cache_rec){0}), 1);
+    assert_int_equal(cache_peek("c200.example", &(struct cache_rec){0}), 0);
+    unlink(file);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -777,6 +886,9 @@ int main(void)
         cmocka_unit_test_setup(test_state_corrupt, reset),
         cmocka_unit_test_setup(test_state_bad_files, reset),
         cmocka_unit_test_setup(test_state_long_line, reset),
+        cmocka_unit_test_setup(test_state_strict, reset),
+        cmocka_unit_test_setup(test_state_nul, reset),
+        cmocka_unit_test_setup(test_state_capped, reset),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
