@@ -1,5 +1,5 @@
 #!/bin/sh
-# parsers_replay.sh - replays tests/fuzz/netstring_corpus and policy_corpus
+# parsers_replay.sh - replays tests/fuzz/netstring_corpus, policy_corpus and state_corpus
 # through fuzz_netstring.c and fuzz_policy_attr.c linked with replay.c (no
 # clang needed), so each input that once broke a parser stays a regression
 # test.  The targets check invariants, not only "no crash".
@@ -7,7 +7,7 @@ set -u
 b=${top_builddir:-.}/tests/fuzz
 d=${top_srcdir:-.}/tests/fuzz
 rc=0
-for t in netstring:netstring_corpus policy_attr:policy_corpus; do
+for t in netstring:netstring_corpus policy_attr:policy_corpus state_line:state_corpus; do
     bin=$b/replay_${t%%:*}
     if [ ! -x "$bin" ]; then
         echo "FAIL: $bin not built"
