@@ -9,13 +9,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static int log_level = LOG_INFO;
-static int log_stderr; /* enum log_stderr, read by every thread */
+static int log_level = LOG_INFO; /* set at reload, read by every thread: atomic */
+static int log_stderr;           /* enum log_stderr, read by every thread */
 
 void log_open(const char *ident, int facility, int level, int to_stderr)
 {
     openlog(ident, LOG_PID | LOG_NDELAY, facility);
-    log_level = level;
+    __atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
     __atomic_store_n(&log_stderr, to_stderr, __ATOMIC_RELAXED);
 }
 
@@ -48,7 +48,7 @@ static void to_stderr(int mode, const char *line)
 
 void log_set_level(int level)
 {
-    log_level = level;
+    __atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 }
 
 void log_msg(int prio, const char *fmt, ...)
@@ -56,7 +56,7 @@ void log_msg(int prio, const char *fmt, ...)
     char line[2048];
     va_list ap;
 
-    if (prio > log_level)
+    if (prio > __atomic_load_n(&log_level, __ATOMIC_RELAXED))
         return;
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
