@@ -258,6 +258,22 @@ static int parse_args(int argc, char **argv, const char **path, int *fg, int *te
 }
 
 /* Everything that can fail is done here, before the start is reported. */
+static int core_on; /* core_start() succeeded: core_stop() undoes it */
+
+/* Undoes what start() did, in reverse, so that a failed start-up frees
+ * what it held (LeakSanitizer runs in CI) and leaves no stale socket. */
+static void teardown(int milter_on)
+{
+    listen_close_all();
+    if (milter_on)
+        milter_stop();
+    if (core_on)
+        core_stop();
+    core_on = 0;
+    loop_free(loop);
+    loop = NULL;
+}
+
 static int start(struct conf *c, const char *path, int *milter_on)
 {
     struct sigaction sa;
@@ -280,6 +296,7 @@ static int start(struct conf *c, const char *path, int *milter_on)
      * that transport_maps names a table that exists once we are up. */
     if (open_listeners(c) < 0 || core_start(loop, c) < 0)
         return EX_UNAVAILABLE;
+    core_on = 1;
     if (c->listen_milter[0]) {
         if (milter_start(c->listen_milter) < 0)
             return EX_UNAVAILABLE;
@@ -320,6 +337,8 @@ int main(int argc, char **argv)
         ready_fd = detach();
     rc = start(c, path, &milter_on);
     if (rc != 0) {
+        if (loop)
+            teardown(milter_on);
         conf_unref(c);
         return rc;
     }
