@@ -572,8 +572,8 @@ static void test_all_errors_reported(void **state)
         "m.yaml:7:14: routing.on_broken: smarthost needs routing.smarthost",
         "m.yaml:10:5: duplicate domain \"contoso.com\" (first at line 9)",
         "m.yaml:11:5: bad domain \"bad..example\" (empty label)",
-        "m.yaml:13:13: log.facility: bad log facility \"kern\" (use mail, daemon, user or "
-        "local0..local7)",
+        ("m.yaml:13:13: log.facility: bad log facility \"kern\" (use mail, daemon, user or "
+         "local0..local7)"),
         "m.yaml:14:1: unknown key \"extra\"",
     };
     struct conf_errs errs = {NULL, 0};
