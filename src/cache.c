@@ -44,6 +44,7 @@ static unsigned iterating; /* cache_each() runs: the bucket array must not move 
 static struct {
     uint64_t hash, at_ms;
 } skipset[SKIPSET_SLOTS];
+static size_t nverdict[VERDICT__COUNT]; /* entries with a verdict, by verdict */
 
 void cache_init(size_t buckets)
 {
@@ -152,6 +153,8 @@ static void drop(struct entry **pp)
     free(e->pin);
     free(e->host);
     free(e->evidence);
+    if (e->have)
+        nverdict[e->verdict]--;
     free(e);
     nentries--;
 }
@@ -328,6 +331,9 @@ int cache_store(const char *domain, const struct verdict_info *vi, uint64_t now_
         touch(e);
     if (!e->have || e->verdict != vi->verdict || e->pinnable != vi->pinnable)
         changed = 1;
+    if (e->have)
+        nverdict[e->verdict]--;
+    nverdict[vi->verdict]++;
     e->have = 1;
     finished(e);
     e->skipped = 0;
@@ -521,6 +527,20 @@ size_t cache_count(void)
     pthread_mutex_lock(&lock);
     n = nentries;
     pthread_mutex_unlock(&lock);
+    return n;
+}
+
+size_t cache_verdict_counts(size_t counts[VERDICT__COUNT])
+{
+    size_t n, have = 0;
+    pthread_mutex_lock(&lock);
+    n = nentries;
+    memcpy(counts, nverdict, sizeof(nverdict));
+    pthread_mutex_unlock(&lock);
+    for (int v = 0; v < VERDICT__COUNT; v++)
+        if (v != VERDICT_UNKNOWN)
+            have += counts[v];
+    counts[VERDICT_UNKNOWN] = n - have; /* probing, skipped, or stored as unknown */
     return n;
 }
 

@@ -71,6 +71,10 @@ size_t cache_forget_since(uint64_t made_ms);
  * chunk at a time and never while cb runs. */
 void cache_each(cache_each_cb cb, void *arg);
 size_t cache_count(void);
+/* Cached domains by verdict into counts ([VERDICT_UNKNOWN]: entries without
+ * one yet); returns the number of entries.  O(1): kept up to date as
+ * verdicts are stored and dropped, so a metrics scrape never walks the table. */
+size_t cache_verdict_counts(size_t counts[VERDICT__COUNT]);
 /* Bytes the table holds, for status and the docs' memory figure. */
 size_t cache_bytes(void);
 #endif

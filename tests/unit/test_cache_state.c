@@ -425,6 +425,55 @@ static void test_forget(void **state)
     assert_int_equal(cache_lookup("h2.example", HOUR, 2, &r, &want), 0);
 }
 
+/* The per-verdict counts (the metrics' gauge) follow every store, change
+ * and drop without a walk of the table, and agree with one. */
+static void count_walk(void *arg, const char *domain, const struct cache_rec *r)
+{
+    size_t *counts = arg;
+    (void)domain;
+    counts[r->have ? r->vi.verdict : VERDICT_UNKNOWN]++;
+}
+
+static void expect_counts(size_t healthy, size_t ignored, size_t error, size_t unknown)
+{
+    size_t got[VERDICT__COUNT], walked[VERDICT__COUNT] = {0};
+
+    assert_int_equal(cache_verdict_counts(got), healthy + ignored + error + unknown);
+    assert_int_equal(got[VERDICT_HEALTHY], healthy);
+    assert_int_equal(got[VERDICT_AAAA_IGNORED], ignored);
+    assert_int_equal(got[VERDICT_AAAA_ERROR], error);
+    assert_int_equal(got[VERDICT_UNKNOWN], unknown);
+    cache_each(count_walk, walked);
+    assert_memory_equal(got, walked, sizeof(got));
+}
+
+static void test_verdict_counts(void **state)
+{
+    struct verdict_info vi;
+    int want;
+
+    (void)state;
+    expect_counts(0, 0, 0, 0);
+    mkvi(&vi, VERDICT_HEALTHY, 0, "", "", "");
+    cache_store("k1.example", &vi, 1, 1);
+    cache_store("k2.example", &vi, 1, 1);
+    cache_store("k2.example", &vi, 2, 2);             /* the same verdict again */
+    cache_lookup("k3.example", HOUR, 1, NULL, &want); /* probing: no verdict */
+    expect_counts(2, 0, 0, 1);
+    mkvi(&vi, VERDICT_AAAA_IGNORED, 1, "192.0.2.1", "mx", "ev");
+    cache_store("k2.example", &vi, 3, 3); /* healthy -> aaaa-ignored */
+    cache_store("k3.example", &vi, 3, 3); /* unknown -> aaaa-ignored */
+    expect_counts(1, 2, 0, 0);
+    mkvi(&vi, VERDICT_AAAA_ERROR, 1, "192.0.2.1", "mx", "ev");
+    cache_store("k4.example", &vi, 10, 10);
+    assert_int_equal(cache_forget("k1.example"), 1);
+    expect_counts(0, 2, 1, 0);
+    assert_int_equal(cache_forget_since(10), 1); /* k4 */
+    expect_counts(0, 2, 0, 0);
+    cache_forget(NULL);
+    expect_counts(0, 0, 0, 0);
+}
+
 struct counter {
     size_t n, healthy;
 };
@@ -880,6 +929,7 @@ int main(void)
         cmocka_unit_test_setup(test_bound, reset),
         cmocka_unit_test_setup(test_wait, reset),
         cmocka_unit_test_setup(test_forget, reset),
+        cmocka_unit_test_setup(test_verdict_counts, reset),
         cmocka_unit_test_setup(test_many_and_bytes, reset),
         cmocka_unit_test_setup(test_state_round_trip, reset),
         cmocka_unit_test_setup(test_state_age, reset),
