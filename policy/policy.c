@@ -55,6 +55,7 @@
 #include "core.h"
 #include "dname.h"
 #include "log.h"
+#include "metrics.h"
 #include "policy_attr.h"
 #include "util.h"
 
@@ -76,6 +77,7 @@ struct policy_inst {
     int overflow; /* a limit was hit: never FILTER */
     int nodomain; /* a recipient without a usable domain: never FILTER */
     int logged;   /* the decision line was written */
+    int counted;  /* the decisions went into the metrics (at DATA, or at EOM without DATA) */
     size_t bytes; /* charged to the table */
 };
 
@@ -352,6 +354,8 @@ static int policy_decide(struct policy_inst *in, const struct policy_req *req, i
     first.route[0] = '\0';
     for (i = 0; i < in->ndom; i++) {
         core_lookup(in->dom[i], &ans);
+        if (!in->counted)
+            metrics_lookup(METRICS_POLICY, &ans);
         rewrite &= ans.rewrite != 0;
         if (ans.route[0] == '\0') {
             same = 0;
@@ -364,6 +368,7 @@ static int policy_decide(struct policy_inst *in, const struct policy_req *req, i
             same = 0;
         }
     }
+    in->counted = 1;
     if (routed > 0 && !in->logged) {
         char qid[64];
         log_qid(qid, sizeof(qid), policy_attr_get(req, "queue_id"));

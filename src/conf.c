@@ -80,6 +80,7 @@ struct conf *conf_defaults(void)
     c->listen_socketmap = xstrdup("unix:" CONF_SPOOL_DIR "/socketmap.sock");
     c->listen_policy = xstrdup("unix:" CONF_SPOOL_DIR "/policy.sock");
     c->listen_control = xstrdup("unix:/run/mxdetour/control.sock");
+    c->listen_metrics = xstrdup("");
     c->socket_mode = 0660;
     c->control_mode = 0600;
     c->socket_group = xstrdup("postfix");
@@ -154,6 +155,7 @@ void conf_unref(struct conf *c)
     free(c->listen_socketmap);
     free(c->listen_policy);
     free(c->listen_control);
+    free(c->listen_metrics);
     free(c->socket_group);
     free(c->user);
     free(c->state_file);

@@ -66,6 +66,7 @@ struct conf {
     char *listen_socketmap; /* "" = off */
     char *listen_policy;    /* "" = off */
     char *listen_control;   /* "" = off */
+    char *listen_metrics;   /* "" = off; inet or inet6 only (HTTP) */
     mode_t socket_mode;     /* the MTA-facing sockets */
     mode_t control_mode;    /* the control socket: flush/export are for root */
     char *socket_group;     /* "" = leave group alone */

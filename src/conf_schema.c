@@ -81,6 +81,7 @@ static const struct key_def keys[] = {
     {"listen", "socketmap", K_LISTEN, F(listen_socketmap), 0, 0},
     {"listen", "policy", K_LISTEN, F(listen_policy), 0, 0},
     {"listen", "control", K_LISTEN, F(listen_control), 0, 0},
+    {"listen", "metrics", K_LISTEN, F(listen_metrics), 0, 0},
     {"listen", "socket_mode", K_MODE_BITS, F(socket_mode), 0, 0},
     {"listen", "control_mode", K_MODE_BITS, F(control_mode), 0, 0},
     {"listen", "socket_group", K_ACCOUNT, F(socket_group), 0, 0},
@@ -368,6 +369,9 @@ static void apply(struct pctx *p, const struct key_def *k, const struct conf_nod
     switch (k->type) {
     case K_LISTEN:
         e = conf_parse_listen(s);
+        if (e == NULL && k->off == F(listen_metrics) && *s && strncmp(s, "inet", 4) != 0)
+            e = "bad listen address (metrics are served over HTTP: use inet:PORT@HOST, "
+                "inet6:PORT@HOST or \"\" for off)";
         if (e == NULL)
             set_str(c, k->off, s);
         if (k->off == F(listen_control)) {

@@ -14,6 +14,7 @@
 #include "health.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
 #include "probe.h"
 #include "publish.h"
 #include "route.h"
@@ -433,6 +434,7 @@ static void on_probe_done(void *arg, const char *domain, const struct verdict_in
 {
     (void)arg;
 
+    metrics_probe(vi->verdict, local && local->local_down, local ? local->ms : 0);
     if (vi->verdict == VERDICT_UNKNOWN || (local && local->local_down)) {
         /* No verdict of the domain from a resolver that cannot resolve
          * the root: it would blame every domain for the resolver. */

@@ -65,6 +65,7 @@
 #include "core.h"
 #include "dname.h"
 #include "log.h"
+#include "metrics.h"
 #include "util.h"
 
 #define MLFI_NAME            "mxdetourd"
@@ -327,6 +328,7 @@ static void mlfi_decide(SMFICTX *ctx, struct mlfi_priv *p)
     for (i = 0; i < p->n; i++) {
         core_lookup(p->dom[i], &ans);
         core_log_decision(qid[0] ? qid : NULL, p->dom[i], &ans, "milter");
+        metrics_lookup(METRICS_MILTER, &ans);
         mlfi_plan_add(&plan, &ans);
         if (!mlfi_tag_wanted(&ans) || tags++ >= MLFI_MAX_TAGS)
             continue;

@@ -15,6 +15,7 @@
 #include "listen.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics_http.h"
 #include "milter.h"
 #include "notify.h"
 #include "util.h"
@@ -294,7 +295,8 @@ static int start(struct conf *c, const char *path, int *milter_on)
      * given socket_group; glibc's setuid() then covers the milter thread.
      * core_start() loads the state and writes the publish table first, so
      * that transport_maps names a table that exists once we are up. */
-    if (open_listeners(c) < 0 || core_start(loop, c) < 0)
+    if (open_listeners(c) < 0 || core_start(loop, c) < 0 ||
+        metrics_http_start(c->listen_metrics) < 0)
         return EX_UNAVAILABLE;
     core_on = 1;
     if (c->listen_milter[0]) {
@@ -352,6 +354,7 @@ int main(int argc, char **argv)
     log_notice("stopping");
     notify_stopping();
     listen_close_all();
+    metrics_http_stop();
     if (milter_on)
         milter_stop();
     uint64_t until = util_now_ms() + DRAIN_MS;

@@ -1,11 +1,14 @@
 /*
  * publish - see publish.h.  postmap updates its own database atomically
  * (one transaction for lmdb, a temp file renamed for cdb), so Postfix never
- * reads half a table.
+ * reads half a table.  Each publish is counted once, when its outcome is
+ * known: at once for texthash: and a failed write, when postmap is reaped
+ * otherwise.
  */
 #include "publish.h"
 #include "atomic.h"
 #include "log.h"
+#include "metrics.h"
 #include "util.h"
 #include <errno.h>
 #include <grp.h>
@@ -79,10 +82,12 @@ int publish_write(const char *spec, const char *text, const char *postfix_config
         fputs(text, f); /* a write error shows in atomic_commit() */
     if (!f || atomic_commit(f, tmp, path) != 0) {
         log_warn("publish %s: %s", path, strerror(errno));
+        metrics_publish(0);
         return -1;
     }
     if (postmap)
         return run_postmap(spec, path == spec, postfix_config, wait);
+    metrics_publish(1);
     return 0;
 }
 
@@ -105,6 +110,16 @@ static void postmap_failed(const struct postmap_child *ch, int status)
              WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (postmap not found in PATH)" : "");
 }
 
+/* 0 when postmap succeeded; a failure is logged.  Counted either way. */
+static int postmap_ended(const struct postmap_child *ch, int status)
+{
+    int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    metrics_publish(ok);
+    if (!ok)
+        postmap_failed(ch, status);
+    return ok ? 0 : -1;
+}
+
 static int run_postmap(const char *spec, int bare, const char *postfix_config, int wait)
 {
     char typed[4200];
@@ -113,9 +128,8 @@ static int run_postmap(const char *spec, int bare, const char *postfix_config, i
     if (nrunning == MAX_CHILDREN) {
         /* Every run must happen (the last one holds the newest routes), and
          * postmap of a table takes milliseconds: wait for the oldest. */
-        if (waitpid(running[0].pid, &status, 0) == running[0].pid &&
-            !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-            postmap_failed(&running[0], status);
+        if (waitpid(running[0].pid, &status, 0) == running[0].pid)
+            postmap_ended(&running[0], status);
         running[0] = running[--nrunning];
     }
     struct postmap_child *ch = &running[nrunning];
@@ -137,6 +151,7 @@ static int run_postmap(const char *spec, int bare, const char *postfix_config, i
     }
     if (pid < 0) {
         log_warn("publish %s: \"%s\": fork: %s", ch->table, ch->command, strerror(errno));
+        metrics_publish(0);
         return -1;
     }
     ch->pid = pid;
@@ -145,21 +160,19 @@ static int run_postmap(const char *spec, int bare, const char *postfix_config, i
         return 0;
     }
     while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
+        if (errno != EINTR) {
+            metrics_publish(0);
             return -1;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return 0;
-    postmap_failed(ch, status);
-    return -1;
+        }
+    return postmap_ended(ch, status);
 }
 
 void publish_reap_all(void)
 {
     int status;
     while (nrunning > 0) {
-        if (waitpid(running[0].pid, &status, 0) == running[0].pid &&
-            !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-            postmap_failed(&running[0], status);
+        if (waitpid(running[0].pid, &status, 0) == running[0].pid)
+            postmap_ended(&running[0], status);
         running[0] = running[--nrunning];
     }
 }
@@ -173,8 +186,8 @@ void publish_reap(void)
             i++;
             continue;
         }
-        if (pid > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-            postmap_failed(&running[i], status);
+        if (pid > 0)
+            postmap_ended(&running[i], status);
         running[i] = running[--nrunning];
     }
 }

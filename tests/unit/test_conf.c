@@ -120,7 +120,7 @@ static void dump(const struct conf *c, char *buf, size_t size)
             conf_route_name(d->route), d->smarthost ? d->smarthost : "-",
             d->transport ? d->transport : "-", d->note ? d->note : "-", d->line, d->column);
     }
-    cat(buf, size, " ");
+    cat(buf, size, " metrics=%s ", c->listen_metrics);
 }
 
 static void print_errs(const struct conf_errs *e)
@@ -150,7 +150,7 @@ static const struct valid_case valid[] = {
       "max_cached=1000000 "
       "rate=600/60000 wait=1000",
       "mode=rewrite on_broken=pin-mx smarthost= transport=smtp ldd=none tag_header=X-MXDetour",
-      "publish= postfix_config= level=info facility=mail domains= "}},
+      "publish= postfix_config= level=info facility=mail domains= metrics= "}},
     {"fleet off by default", "", {"fleet= prefix=mxdetour: node="}},
     {"fleet on a unix socket",
      "fleet:\n  redis: unix:/run/redis/redis.sock\n  key_prefix: \"mx:out:\"\n  node: mta-1\n",
@@ -168,6 +168,15 @@ static const struct valid_case valid[] = {
      "listen:\n  control: inet:9999@127.0.0.1\n  control_mode: \"0660\"\n"
      "routing:\n  postfix_config: /etc/postfix-out\n",
      {"control=inet:9999@127.0.0.1", "control_mode=0660", "postfix_config=/etc/postfix-out"}},
+    {"metrics on loopback",
+     "listen:\n  metrics: inet:9465@127.0.0.1\n",
+     {"metrics=inet:9465@127.0.0.1 "}},
+    /* Unlike control: the metrics name no domain, and Prometheus scrapes
+     * from another host. */
+    {"metrics on every address, IPv6",
+     "listen:\n  metrics: \"inet6:9465@::\"\n",
+     {"metrics=inet6:9465@:: "}},
+    {"metrics off", "listen:\n  metrics: \"\"\n", {"metrics= "}},
     {"empty sections are allowed", "listen:\nprobe: {}\ndomains:\nlog: ~\n", {"tries=2"}},
     {"listeners off, inet forms",
      "listen:\n  milter: inet:8891@127.0.0.1\n  socketmap: \"\"\n  policy: inet6:9000@::1\n"
@@ -343,6 +352,12 @@ static const struct invalid_case invalid[] = {
     {"listen:\n  control: inet:9999@0.0.0.0\n",
      "t.yaml:2:12: listen.control: \"0.0.0.0\" is not a loopback address (use unix:PATH, "
      "inet:PORT@127.0.0.1 or inet6:PORT@::1)"},
+    {"listen:\n  metrics: unix:/run/mxdetour/metrics.sock\n",
+     "t.yaml:2:12: listen.metrics: bad listen address \"unix:/run/mxdetour/metrics.sock\" "
+     "(metrics are served over HTTP: use inet:PORT@HOST, inet6:PORT@HOST or \"\" for off)"},
+    {"listen:\n  metrics: 9465\n",
+     "t.yaml:2:12: listen.metrics: bad listen address \"9465\" (use unix:/PATH, "
+     "inet:PORT@HOST, inet6:PORT@HOST or \"\" for off)"},
     {"listen:\n  control_mode: \"0999\"\n",
      "t.yaml:2:17: listen.control_mode: bad socket mode \"0999\" (use an octal string like "
      "\"0660\")"},
