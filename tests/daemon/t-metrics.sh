@@ -3,7 +3,8 @@
 # prometheus_client's text parser (tests/daemon/metrics.py).  Every family
 # of the docs is there with its type; socketmap and policy decisions, probes
 # and publishes raise their counters by exactly what the test caused; the
-# counters survive a SIGHUP; other paths answer 404, other methods 405.
+# counters survive a SIGHUP; other paths answer 404, other methods 405;
+# contrib/grafana/mxdetour.json queries only what the scrape holds.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
 if ! "$PY" -c 'import prometheus_client' 2>/dev/null; then
     # The suite installs it (contrib/deps.sh TEST_DEPS): missing under CI is a failure.
@@ -49,6 +50,9 @@ done
 n=$(grep -c '^family' "$TMPD/m")
 expect_eq "$n" 8 "number of families"
 grep -q 'domain=\|\.test' "$TMPD/m" && fail "a domain in the metrics: $(grep '\.test' "$TMPD/m")"
+# The Grafana dashboard asks only for what this daemon serves.
+G_OUT=$("$PY" "$top_srcdir/tests/lint/grafana_check.py" "$top_srcdir/contrib/grafana/mxdetour.json" \
+    "$TMPD/m" 2>&1) || fail "contrib/grafana/mxdetour.json against the scrape: $G_OUT"
 expect_val 'mxdetour_resolver_up{resolver=local}' 1
 expect_val 'mxdetour_fleet_up{}' 0
 expect_val 'mxdetour_cache_entries{}' 0
