@@ -15,6 +15,7 @@
 #include "health.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
 #include "util.h"
 #include <hiredis/async.h>
 #include <pthread.h>
@@ -64,6 +65,7 @@ static void set_state(int now_up, const char *evidence)
     pthread_mutex_lock(&lock);
     int changed = now_up != logged;
     up = now_up;
+    metrics_set_fleet_up(now_up);
     if (changed) {
         logged = now_up;
         since_ms = util_now_ms();

@@ -4,7 +4,8 @@
 # of the docs is there with its type; socketmap and policy decisions, probes
 # and publishes raise their counters by exactly what the test caused; the
 # counters survive a SIGHUP; other paths answer 404, other methods 405;
-# contrib/grafana/mxdetour.json queries only what the scrape holds.
+# contrib/grafana/mxdetour.json queries only what the scrape holds; with
+# fleet.redis, mxdetour_fleet_up follows a real redis-server up and down.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
 if ! "$PY" -c 'import prometheus_client' 2>/dev/null; then
     # The suite installs it (contrib/deps.sh TEST_DEPS): missing under CI is a failure.
@@ -123,5 +124,29 @@ expect_eq "$("$PY" "$MPY" status POST "$URL")" 405 "POST /metrics"
 expect_eq "$("$PY" "$MPY" status DELETE "$URL")" 405 "DELETE /metrics"
 expect_eq "$("$PY" "$MPY" status HEAD "$URL")" 200 "HEAD /metrics"
 alive "the metrics requests"
+d_stop
+
+# The fleet gauge: 1 while Redis answers, 0 once it is killed.
+REDIS=$(command -v redis-server || echo /usr/bin/redis-server)
+if [ ! -x "$REDIS" ]; then
+    [ "${CI:-}" = true ] && fail "redis-server missing (contrib/deps.sh installs it)"
+    pass "(fleet gauge not checked: redis-server not installed)"
+    exit 0
+fi
+RSOCK="$TMPD/redis.sock"
+"$REDIS" --port 0 --unixsocket "$RSOCK" --unixsocketperm 700 --save '' --appendonly no \
+    --daemonize no --dir "$TMPD" >"$TMPD/redis.log" 2>&1 &
+REDIS_PID=$!
+trap 'd_kill "$REDIS_PID"; d_cleanup' EXIT
+printf 'fleet:\n  redis: "unix:%s"\n  node: m1\n' "$RSOCK" >>"$CONF"
+d_start
+fleet_is() { # 0|1
+    scrape
+    [ "$(val 'mxdetour_fleet_up{}')" = "$1" ]
+}
+poll 200 fleet_is 1 || fail "mxdetour_fleet_up not 1 with redis-server up: $(cat "$TMPD/m")"
+d_kill "$REDIS_PID"
+REDIS_PID=""
+poll 200 fleet_is 0 || fail "mxdetour_fleet_up not 0 after redis-server was killed"
 d_stop
 pass
