@@ -266,6 +266,7 @@ static int core_on; /* core_start() succeeded: core_stop() undoes it */
 static void teardown(int milter_on)
 {
     listen_close_all();
+    metrics_http_stop();
     if (milter_on)
         milter_stop();
     if (core_on)
@@ -295,10 +296,12 @@ static int start(struct conf *c, const char *path, int *milter_on)
      * given socket_group; glibc's setuid() then covers the milter thread.
      * core_start() loads the state and writes the publish table first, so
      * that transport_maps names a table that exists once we are up. */
-    if (open_listeners(c) < 0 || core_start(loop, c) < 0 ||
-        metrics_http_start(c->listen_metrics) < 0)
+    if (open_listeners(c) < 0 || core_start(loop, c) < 0)
         return EX_UNAVAILABLE;
     core_on = 1;
+    /* After core_start(): a scrape reads the cache. */
+    if (metrics_http_start(c->listen_metrics) < 0)
+        return EX_UNAVAILABLE;
     if (c->listen_milter[0]) {
         if (milter_start(c->listen_milter) < 0)
             return EX_UNAVAILABLE;

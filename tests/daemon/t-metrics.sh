@@ -4,7 +4,8 @@
 # of the docs is there with its type; socketmap and policy decisions, probes
 # and publishes raise their counters by exactly what the test caused; the
 # counters survive a SIGHUP; other paths answer 404, other methods 405;
-# contrib/grafana/mxdetour.json queries only what the scrape holds; with
+# a port in use stops the start-up (exit 69); contrib/grafana/mxdetour.json
+# queries only what the scrape holds; with
 # fleet.redis, mxdetour_fleet_up follows a real redis-server up and down.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
 if ! "$PY" -c 'import prometheus_client' 2>/dev/null; then
@@ -124,6 +125,16 @@ expect_eq "$("$PY" "$MPY" status POST "$URL")" 405 "POST /metrics"
 expect_eq "$("$PY" "$MPY" status DELETE "$URL")" 405 "DELETE /metrics"
 expect_eq "$("$PY" "$MPY" status HEAD "$URL")" 200 "HEAD /metrics"
 alive "the metrics requests"
+
+# A second daemon on the same metrics port does not start: exit 69 with
+# the reason on stderr, and its other sockets are gone again.
+mkdir "$TMPD/two" || fail "mkdir"
+sed "s|$TMPD/|$TMPD/two/|g" "$CONF" >"$TMPD/two/mxdetour.yaml"
+"$MXDD" -f -c "$TMPD/two/mxdetour.yaml" >"$TMPD/two/out" 2>&1
+expect_eq "$?" 69 "exit status of a start with the metrics port taken"
+expect_match "$(cat "$TMPD/two/out")" "listen.metrics inet:$PORT@127.0.0.1: cannot listen" \
+    "stderr of a start with the metrics port taken"
+[ -e "$TMPD/two/sm.sock" ] && fail "the failed start left its socketmap socket behind"
 d_stop
 
 # The fleet gauge: 1 while Redis answers, 0 once it is killed.
