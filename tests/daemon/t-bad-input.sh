@@ -23,9 +23,9 @@ raw_closes() { # SOCK BYTES WHAT
     alive "$3"
 }
 
-d_dns_start
+dns_start
 d_write_conf
-d_start
+mxd_start
 
 # --- socketmap: framing errors close the connection.
 raw_closes "$SM_SOCK" 'hello\r\n' "a line instead of a netstring"
@@ -112,5 +112,5 @@ expect_match "$R" "^answer=b'ERR " "control: an unknown verb"
 cli status
 expect_eq "$CLI_RC" 0 "mxdetour status after bad control clients"
 expect_log 'socketmap: closing connection .*netstring'
-d_stop
+mxd_stop
 pass

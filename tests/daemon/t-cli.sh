@@ -3,11 +3,11 @@
 # running daemon; export output is a transport table postmap(1) accepts and
 # answers from; every verb exits 69 (EX_UNAVAILABLE) once the daemon is gone.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
-command -v postmap >/dev/null 2>&1 || skip "postmap not installed (apt-get install postfix)"
+need_cmd postmap "apt-get install postfix"
 
-d_dns_start
+dns_start
 d_write_conf
-d_start
+mxd_start
 
 cli status
 expect_eq "$CLI_RC" 0 "mxdetour status exit code"
@@ -75,7 +75,7 @@ expect_match "$CLI_OUT" '^flushed [3-9] verdicts$' "mxdetour flush (all)"
 cli export
 expect_eq "$CLI_OUT" "listed.test $LISTED_ROUTE" "mxdetour export after flush"
 
-d_stop
+mxd_stop
 for verb in status "lookup listed.test" "flush --all" export "explain listed.test"; do
     # shellcheck disable=SC2086 # verb holds the verb and its argument
     cli $verb

@@ -6,12 +6,12 @@
 # their count.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
 
-d_dns_start
+dns_start
 d_write_conf
 # One token, refilled once an hour; two places in the queue.
 sed -i 's/^  tries: 1$/  tries: 1\n  max_pending: 2\n  rate: 1\/h/' "$CONF"
 grep -q 'max_pending: 2' "$CONF" || fail "could not set probe.max_pending"
-d_start
+mxd_start
 
 sm postfix-transport u@f1.flood.test u@f2.flood.test u@f3.flood.test u@f4.flood.test \
     u@f5.flood.test u@f5.flood.test
@@ -33,5 +33,5 @@ cli lookup f3.flood.test
 expect_match "$CLI_OUT" '^verdict: unknown$' "a queued domain is unknown"
 expect_match "$CLI_OUT" '^probing: yes$' "a queued domain is waiting for its probe"
 alive "the flood"
-d_stop
+mxd_stop
 pass

@@ -15,9 +15,9 @@ policy() { # STEP...
     [ "$P_RC" -eq 0 ] || fail "policy client exit $P_RC: $P_OUT"
 }
 
-d_dns_start
+dns_start
 d_write_conf
-d_start
+mxd_start
 
 policy "RCPT,m1,bob@listed.test,0" "END-OF-MESSAGE,m1,bob@listed.test,1"
 expect_eq "$P_OUT" "action=DUNNO
@@ -71,5 +71,5 @@ expect_eq "$P_OUT" "action=DUNNO
 action=DUNNO
 action=DUNNO" "CONNECT, MAIL, VRFY"
 alive "policy requests"
-d_stop
+mxd_stop
 pass

@@ -3,10 +3,10 @@
 # that Postfix's own postmap -q reads, a healthy domain never does, a flush
 # takes a route back out, and the table outlives the daemon.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
-command -v postmap >/dev/null 2>&1 || skip "postmap not installed (apt-get install postfix)"
-postconf -m 2>/dev/null | grep -qx lmdb || skip "Postfix has no lmdb tables (apt-get install postfix-lmdb)"
+need_cmd postmap "apt-get install postfix"
+need_postfix_lmdb
 
-d_dns_start
+dns_start
 TABLE="$TMPD/transport"
 d_write_conf "routing:
   mode: rewrite
@@ -18,30 +18,30 @@ domains:
     route: smarthost
   - domain: \"*.tailspin.test\"
     route: smarthost"
-d_start
+mxd_start
 
 published() { # KEY WANT
-    [ "$(postmap -q "$1" "lmdb:$TABLE" 2>/dev/null)" = "$2" ]
+    [ "$(postmap -c "$PFDIR" -q "$1" "lmdb:$TABLE" 2>/dev/null)" = "$2" ]
 }
-poll 100 published listed.test "$LISTED_ROUTE" ||
+poll 5 published listed.test "$LISTED_ROUTE" ||
     fail "listed.test not published: $(cat "$TABLE" 2>&1)"
 # transport(5) matches ".tailspin.test" for every subdomain, not the apex.
-expect_eq "$(postmap -q .tailspin.test "lmdb:$TABLE")" "$LISTED_ROUTE" "wildcard entry"
+expect_eq "$(postmap -c "$PFDIR" -q .tailspin.test "lmdb:$TABLE")" "$LISTED_ROUTE" "wildcard entry"
 
 pm user@broken.test
 pm user@healthy.test
 wait_verdict broken.test
 wait_verdict healthy.test
-poll 100 published broken.test "$BROKEN_ROUTE" ||
+poll 5 published broken.test "$BROKEN_ROUTE" ||
     fail "broken.test not published after its probe: $(cat "$TABLE" 2>&1)"
-postmap -q healthy.test "lmdb:$TABLE" >/dev/null && fail "healthy.test was published"
+postmap -c "$PFDIR" -q healthy.test "lmdb:$TABLE" >/dev/null && fail "healthy.test was published"
 grep -q healthy "$TABLE" && fail "healthy.test is in the text table"
 
 cli flush broken.test
 expect_match "$CLI_OUT" '^flushed 1 verdict of broken\.test$' "flush"
 wait_verdict broken.test
-poll 100 published broken.test "$BROKEN_ROUTE" || fail "broken.test lost after flush and re-probe"
+poll 5 published broken.test "$BROKEN_ROUTE" || fail "broken.test lost after flush and re-probe"
 
-d_stop
-expect_eq "$(postmap -q broken.test "lmdb:$TABLE")" "$BROKEN_ROUTE" "the table after the daemon stopped"
+mxd_stop
+expect_eq "$(postmap -c "$PFDIR" -q broken.test "lmdb:$TABLE")" "$BROKEN_ROUTE" "the table after the daemon stopped"
 pass

@@ -4,11 +4,11 @@
 # config; a good one takes effect for the next request (a new listed domain,
 # then routing.mode tag).
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
-command -v postmap >/dev/null 2>&1 || skip "postmap not installed (apt-get install postfix)"
+need_cmd postmap "apt-get install postfix"
 
-d_dns_start
+dns_start
 d_write_conf
-d_start
+mxd_start
 
 pm 'user@listed.test'
 expect_eq "$PM_OUT" "$LISTED_ROUTE" "route of listed.test before any reload"
@@ -20,10 +20,10 @@ cp "$CONF" "$TMPD/good.yaml"
 sed 's/^  tries: 1$/  tries: lots/' "$TMPD/good.yaml" >"$CONF"
 line=$(grep -n '^  tries: lots$' "$CONF" | cut -d: -f1)
 [ -n "$line" ] || fail "test bug: no tries line in $CONF"
-d_hup
+mxd_hup reload
 expect_log "reload of .* failed"
 expect_log "$CONF:$line:[0-9]+: "
-d_running || fail "mxdetourd exited after a SIGHUP with a bad config"
+mxd_running || fail "mxdetourd exited after a SIGHUP with a bad config"
 pm 'user@listed.test'
 expect_eq "$PM_OUT" "$LISTED_ROUTE" "route of listed.test after a failed reload"
 # (the CLI reads the config file too, to find the control socket)
@@ -32,7 +32,7 @@ expect_match "$CLI_OUT" '^listed domains: 1$' "status after a failed reload"
 
 # A YAML syntax error too.
 printf 'routing:\n  mode: [rewrite\n' >"$CONF"
-d_hup
+mxd_hup reload
 expect_log "$CONF:[0-9]+:[0-9]+: "
 pm 'user@listed.test'
 expect_eq "$PM_OUT" "$LISTED_ROUTE" "route of listed.test after a reload with a YAML error"
@@ -42,7 +42,7 @@ d_write_conf "$D_ROUTING
   - domain: listed2.test
     route: smarthost
     smarthost: \"[198.51.100.9]:25\""
-d_hup
+mxd_hup reload
 pm 'user@listed2.test'
 expect_eq "$PM_OUT" "smtp:[198.51.100.9]:25" "route of listed2.test after a good reload"
 pm 'user@listed.test'
@@ -57,10 +57,10 @@ domains:
   - domain: listed.test
     route: smarthost
     smarthost: "[203.0.113.25]:25"'
-d_hup
+mxd_hup reload
 pm 'user@listed.test'
 expect_eq "$PM_RC" 1 "listed.test after a reload into tag mode: exit code"
 cli status
 expect_match "$CLI_OUT" '^mode: tag$' "status after a reload into tag mode"
-d_stop
+mxd_stop
 pass

@@ -4,11 +4,11 @@
 # already the route (an unknown domain would answer NOTFOUND), and no domain
 # is probed again (fakedns sees no new query).
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
-command -v postmap >/dev/null 2>&1 || skip "postmap not installed (apt-get install postfix)"
+need_cmd postmap "apt-get install postfix"
 
-d_dns_start
+dns_start
 d_write_conf
-d_start
+mxd_start
 pm 'bob@broken.test'
 pm 'eve@healthy.test'
 wait_verdict broken.test
@@ -17,11 +17,11 @@ wait_verdict healthy.test
 expect_eq "$VERDICT" healthy "verdict of healthy.test"
 pm 'bob@broken.test'
 expect_eq "$PM_OUT" "$BROKEN_ROUTE" "route of broken.test before the restart"
-d_stop
+mxd_stop
 [ -s "$STATE" ] || fail "no state file $STATE after SIGTERM"
 queries=$(grep -c 'broken\.test\.\|healthy\.test\.' "$TMPD/dns.log")
 
-d_start
+mxd_start
 pm 'bob@broken.test'
 expect_eq "$PM_RC" 0 "first lookup of broken.test after the restart: exit code"
 expect_eq "$PM_OUT" "$BROKEN_ROUTE" "first lookup of broken.test after the restart"
@@ -31,5 +31,5 @@ pm 'eve@healthy.test'
 expect_eq "$PM_RC" 1 "healthy.test after the restart: exit code"
 expect_eq "$(grep -c 'broken\.test\.\|healthy\.test\.' "$TMPD/dns.log")" "$queries" \
     "DNS queries for the learned domains after the restart"
-d_stop
+mxd_stop
 pass

@@ -6,11 +6,11 @@
 # then, once its probe finished, its pinned route; a healthy domain never
 # gets one.  Sendmail's mailertable map answers "mailer:host".
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
-command -v postmap >/dev/null 2>&1 || skip "postmap not installed (apt-get install postfix)"
+need_cmd postmap "apt-get install postfix"
 
-d_dns_start
+dns_start
 d_write_conf
-d_start
+mxd_start
 
 pm 'user@listed.test'
 expect_eq "$PM_RC" 0 "postmap -q user@listed.test exit code"
@@ -72,5 +72,5 @@ expect_eq "$SM_OUT" "NOTFOUND " "unknown map name"
 pm 'user@listed.test' no-such-map
 expect_eq "$PM_RC" 1 "postmap on an unknown map name: exit code"
 alive "all of the above"
-d_stop
+mxd_stop
 pass

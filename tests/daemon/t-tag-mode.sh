@@ -4,9 +4,9 @@
 # learned broken one; the policy service never answers FILTER, only the
 # PREPEND tag at DATA.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
-command -v postmap >/dev/null 2>&1 || skip "postmap not installed (apt-get install postfix)"
+need_cmd postmap "apt-get install postfix"
 
-d_dns_start
+dns_start
 d_write_conf 'routing:
   mode: tag
   on_broken: pin-mx
@@ -14,7 +14,7 @@ d_write_conf 'routing:
 domains:
   - domain: listed.test
     route: smarthost'
-d_start
+mxd_start
 
 pm 'user@listed.test'
 expect_eq "$PM_RC" 1 "tag mode: postmap -q user@listed.test exit code"
@@ -40,5 +40,5 @@ case $P_OUT in
 esac
 cli lookup listed.test
 expect_match "$CLI_OUT" '^route: none$' "tag mode: mxdetour lookup listed.test"
-d_stop
+mxd_stop
 pass
