@@ -5,9 +5,9 @@
 mt_start abort
 mt_run abort.lua
 mt_expect_rc 0
-mt_expect_log 'ABORT2: domain=healthy\.example verdict=healthy .*via=milter'
+expect_log 'ABORT2: domain=healthy\.example verdict=healthy .*via=milter'
 mt_expect_nolog 'ABORT2: domain=listed'
 mt_expect_nolog 'ABORT4: domain=healthy'
-mt_expect_log 'ABORT4: domain=listed\.example verdict=listed .*via=milter'
-mt_finish
+expect_log 'ABORT4: domain=listed\.example verdict=listed .*via=milter'
+mxd_stop
 pass

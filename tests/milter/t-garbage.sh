@@ -6,6 +6,6 @@ mt_start garbage
 mt_run garbage.lua
 mt_expect_rc 0
 mt_expect_nolog 'GARBAGE1: '
-mt_expect_log 'GARBAGE2: domain=listed\.example verdict=listed .*via=milter'
-mt_finish
+expect_log 'GARBAGE2: domain=listed\.example verdict=listed .*via=milter'
+mxd_stop
 pass

@@ -2,19 +2,14 @@
 # contrib/postfix/milter_header_checks turns exactly the -Route header the
 # milter writes into FILTER <route>, and leaves every other header alone.
 # Checked with postmap -q, the same table lookup that cleanup(8) does.
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-T=$(basename "$0" .sh)
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/common.sh"
+need_cmd postmap "apt-get install postfix"
+lib_init hc
+pf_private_dir
 MAP="regexp:$top_srcdir/contrib/postfix/milter_header_checks"
-command -v postmap >/dev/null 2>&1 || { echo "SKIP: $T: postmap not installed (apt-get install postfix)"; exit 77; }
-
-fail() {
-    echo "FAIL: $T: $*"
-    exit 1
-}
 
 expect() { # HEADER-LINE WANT ("" = no match)
-    got=$(postmap -q "$1" "$MAP" 2>&1)
+    got=$(postmap -c "$PFDIR" -q "$1" "$MAP" 2>&1)
     rc=$?
     if [ -z "$2" ]; then
         [ $rc -eq 1 ] && [ -z "$got" ] || fail "'$1' => rc=$rc '$got', expected no match"
@@ -35,4 +30,4 @@ expect 'X-MXDetour-Route: ' ''
 expect 'X-MXDetour-Routes: smtp:[192.0.2.25]:25' ''
 expect 'X-Other-MXDetour-Route: smtp:[192.0.2.25]:25' ''
 expect 'Subject: X-MXDetour-Route: smtp:[192.0.2.25]:25' ''
-echo "PASS: $T"
+pass

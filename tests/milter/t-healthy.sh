@@ -5,8 +5,8 @@
 mt_start healthy
 mt_run healthy.lua
 mt_expect_rc 0
-mt_expect_log 'HEALTHY1: domain=healthy\.example verdict=healthy .*via=milter'
-mt_expect_log 'HEALTHY2: domain=healthy\.example verdict=healthy .*via=milter'
-mt_expect_log 'HEALTHY2: domain=calm\.example verdict=healthy .*via=milter'
-mt_finish
+expect_log 'HEALTHY1: domain=healthy\.example verdict=healthy .*via=milter'
+expect_log 'HEALTHY2: domain=healthy\.example verdict=healthy .*via=milter'
+expect_log 'HEALTHY2: domain=calm\.example verdict=healthy .*via=milter'
+mxd_stop
 pass

@@ -4,6 +4,6 @@
 mt_start idn
 mt_run idn.lua
 mt_expect_rc 0
-mt_expect_log 'IDN1: domain=xn--bcher-kva\.example verdict=listed .*via=milter'
-mt_finish
+expect_log 'IDN1: domain=xn--bcher-kva\.example verdict=listed .*via=milter'
+mxd_stop
 pass

@@ -9,7 +9,7 @@ MILTER_SPEC="inet:$port@127.0.0.1"
 mt_start listed
 mt_run listed.lua
 mt_expect_rc 0
-mt_expect_log 'LISTED1: domain=listed\.example verdict=listed .*via=milter'
-mt_finish
-[ "$MT_STOP_MS" -lt 4000 ] || fail "stop took $MT_STOP_MS ms: libmilter's accept poll was not woken"
+expect_log 'LISTED1: domain=listed\.example verdict=listed .*via=milter'
+mxd_stop
+[ "$MXD_STOP_MS" -lt 4000 ] || fail "stop took $MXD_STOP_MS ms: libmilter's accept poll was not woken"
 pass

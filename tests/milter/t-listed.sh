@@ -8,8 +8,8 @@ mode=$(stat -c %a "$SOCK") || fail "no socket $SOCK"
 [ "$mode" = 660 ] || fail "socket mode $mode, expected 660 (listen.socket_mode)"
 mt_run listed.lua
 mt_expect_rc 0
-mt_expect_log 'LISTED1: domain=listed\.example verdict=listed route=smtp:\[192\.0\.2\.25\]:25 .*via=milter'
-mt_expect_log 'LISTED3: domain=same\.example verdict=listed route=smtp:\[192\.0\.2\.25\]:25 .*via=milter'
-mt_finish
-[ "$MT_STOP_MS" -lt 4000 ] || fail "stop took $MT_STOP_MS ms: libmilter's accept poll was not woken"
+expect_log 'LISTED1: domain=listed\.example verdict=listed route=smtp:\[192\.0\.2\.25\]:25 .*via=milter'
+expect_log 'LISTED3: domain=same\.example verdict=listed route=smtp:\[192\.0\.2\.25\]:25 .*via=milter'
+mxd_stop
+[ "$MXD_STOP_MS" -lt 4000 ] || fail "stop took $MXD_STOP_MS ms: libmilter's accept poll was not woken"
 pass

@@ -4,7 +4,7 @@
 mt_start mixed
 mt_run mixed.lua
 mt_expect_rc 0
-mt_expect_log 'MIXED1: domain=healthy\.example verdict=healthy .*via=milter'
-mt_expect_log 'MIXED1: domain=listed\.example verdict=listed .*via=milter'
-mt_finish
+expect_log 'MIXED1: domain=healthy\.example verdict=healthy .*via=milter'
+expect_log 'MIXED1: domain=listed\.example verdict=listed .*via=milter'
+mxd_stop
 pass

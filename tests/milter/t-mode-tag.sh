@@ -4,6 +4,6 @@
 mt_start mode-tag
 mt_run mode-tag.lua
 mt_expect_rc 0
-mt_expect_log 'TAG1: domain=listed\.example verdict=listed .*via=milter'
-mt_finish
+expect_log 'TAG1: domain=listed\.example verdict=listed .*via=milter'
+mxd_stop
 pass

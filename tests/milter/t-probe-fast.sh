@@ -8,6 +8,6 @@ mt_run probe-fast.lua
 mt_expect_rc 0
 mt_expect_ms_ge 250
 mt_expect_ms_le 3000
-mt_expect_log 'FAST1: domain=fast\.example verdict=aaaa-error route=smtp:\[127\.0\.0\.11\]:25 .*via=milter'
-mt_finish
+expect_log 'FAST1: domain=fast\.example verdict=aaaa-error route=smtp:\[127\.0\.0\.11\]:25 .*via=milter'
+mxd_stop
 pass

@@ -8,11 +8,11 @@ mt_run probe-slow.lua part=1
 mt_expect_rc 0
 mt_expect_ms_ge 900
 mt_expect_ms_le 3000
-mt_expect_log 'SLOW1: domain=slow\.example verdict=unknown .*via=milter'
+expect_log 'SLOW1: domain=slow\.example verdict=unknown .*via=milter'
 mt_run probe-slow.lua part=2
 mt_expect_rc 0
 mt_expect_ms_le 3000
-mt_expect_log 'SLOW2: domain=slow\.example verdict=unknown .*via=milter'
-mt_expect_log 'SLOW2: domain=listed\.example verdict=listed .*via=milter'
-mt_finish
+expect_log 'SLOW2: domain=slow\.example verdict=unknown .*via=milter'
+expect_log 'SLOW2: domain=listed\.example verdict=listed .*via=milter'
+mxd_stop
 pass

@@ -6,19 +6,15 @@
 mt_start sighup
 mt_run sighup.lua part=1
 mt_expect_rc 0
-mt_expect_log 'HUP1: domain=healthy\.example verdict=healthy .*via=milter'
+expect_log 'HUP1: domain=healthy\.example verdict=healthy .*via=milter'
 
 printf '  - domain: healthy.example\n    route: smarthost\n' >>"$CONF"
-reloaded() {
-    [ "$(grep -c 'reloaded ' "$TMPD/daemon.log")" -ge "$1" ]
-}
 for n in 1 2 3 4; do
-    kill -HUP "$MT_DAEMON_PID" || fail "kill -HUP"
-    mt_poll 200 reloaded $n || fail "no reload number $n within 10 s of SIGHUP"
+    mxd_hup 'reloaded '
 done
 mt_expect_nolog 'milter: smfi_main returned'
 mt_run sighup.lua part=2
 mt_expect_rc 0
-mt_expect_log 'HUP2: domain=healthy\.example verdict=listed .*via=milter'
-mt_finish
+expect_log 'HUP2: domain=healthy\.example verdict=listed .*via=milter'
+mxd_stop
 pass

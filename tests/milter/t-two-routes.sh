@@ -4,6 +4,6 @@
 mt_start two-routes
 mt_run two-routes.lua
 mt_expect_rc 0
-mt_expect_log 'TWO1: domain=other\.example verdict=listed route=smtp:\[192\.0\.2\.26\]:25 .*via=milter'
-mt_finish
+expect_log 'TWO1: domain=other\.example verdict=listed route=smtp:\[192\.0\.2\.26\]:25 .*via=milter'
+mxd_stop
 pass
