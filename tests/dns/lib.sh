@@ -25,30 +25,21 @@
 #
 # Budgets: c-ares backs off, so one dropped query sent to one server with
 # timeout T and N tries costs T * (2^N - 1).  budget_ms T N prints that.
+# The generic helpers (results, need, fakedns_start, now_ms) are
+# tests/lib/common.sh's.
 
-set -u
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/common.sh"
+OUT=""
+RC=""
+WALL_MS=0
 
-PY=/usr/bin/python3
-: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${top_builddir:=$top_srcdir}"
-MXD="$top_builddir/src/mxdetour"
-FAKEDNS="$top_srcdir/tests/dns/fakedns.py"
-TEST_NAME=$(basename "$0" .sh)
-
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
-
-fail() {
-    echo "FAIL: $TEST_NAME: $*"
-    if [ -n "${OUT:-}" ] && [ -f "$OUT" ]; then
+lib_dump() {
+    if [ -n "$OUT" ] && [ -f "$OUT" ]; then
         echo "--- probe stdout ($OUT):"
         cat "$OUT"
         echo "--- probe stderr:"
         cat "$OUT.err" 2>/dev/null
     fi
-    exit 1
 }
 
 pass() {
@@ -56,81 +47,12 @@ pass() {
     echo "PASS: $TEST_NAME${1:+: $1}"
 }
 
-[ -x "$PY" ] || skip "$PY not found"
-"$PY" -c 'import dnslib' 2>/dev/null || skip "python3-dnslib not installed (apt-get install python3-dnslib)"
-
-TMPD=$(mktemp -d "${TMPDIR:-/tmp}/mxd-dns.XXXXXX") || fail "mktemp"
-FD_PIDS=""
-FD_N=0
-OUT=""
-RC=""
-WALL_MS=0
-
-lib_cleanup() {
-    for p in $FD_PIDS; do
-        kill "$p" 2>/dev/null
-    done
-    for p in $FD_PIDS; do
-        wait "$p" 2>/dev/null
-    done
-    if [ "${KEEP_TMP:-0}" = 1 ]; then
-        echo "kept $TMPD"
-    else
-        rm -rf "$TMPD"
-    fi
-}
-trap lib_cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-need_mxdetour() {
-    [ -x "$MXD" ] || skip "$MXD not built"
-}
-
-now_ms() {
-    date +%s%3N
-}
+need_dnslib
+need_built
+lib_init dns
 
 budget_ms() { # TIMEOUT_MS TRIES
     echo $(($1 * ((1 << $2) - 1)))
-}
-
-# Sends one query and succeeds when any reply comes back within 200 ms.
-fakedns_ping() { # PORT
-    "$PY" - "$1" <<'EOF'
-import socket, sys
-from dnslib import DNSRecord
-q = DNSRecord.question("fakedns-ready.invalid", "A")
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(0.2)
-s.sendto(q.pack(), ("127.0.0.1", int(sys.argv[1])))
-try:
-    d, _ = s.recvfrom(4096)
-except OSError:
-    sys.exit(1)
-sys.exit(0 if DNSRecord.parse(d).header.id == q.header.id else 1)
-EOF
-}
-
-fakedns_start() { # RULES_FILE
-    FD_N=$((FD_N + 1))
-    local pf="$TMPD/fakedns$FD_N.port" i pid
-    FD_LOG="$TMPD/fakedns$FD_N.log"
-    "$PY" "$FAKEDNS" --listen 127.0.0.1 --port 0 --portfile "$pf" --rules "$1" 2>"$FD_LOG" &
-    pid=$!
-    FD_PIDS="$FD_PIDS $pid"
-    i=0
-    while [ ! -s "$pf" ]; do
-        i=$((i + 1))
-        [ $i -le 100 ] || { cat "$FD_LOG"; fail "fakedns did not start"; }
-        kill -0 "$pid" 2>/dev/null || { cat "$FD_LOG"; fail "fakedns exited"; }
-        sleep 0.1
-    done
-    FD_PORT=$(cat "$pf")
-    i=0
-    until fakedns_ping "$FD_PORT"; do
-        i=$((i + 1))
-        [ $i -le 25 ] || fail "fakedns on port $FD_PORT does not answer"
-    done
 }
 
 # A port on which nothing listens: bound, read and closed at once, so the
@@ -273,7 +195,6 @@ check_expects() {
 # probe ARGS... : sets OUT, RC, WALL_MS.  Never hangs: coreutils timeout.
 PROBE_N=0
 probe() {
-    need_mxdetour
     check_expects
     PROBE_N=$((PROBE_N + 1))
     OUT="$TMPD/probe$PROBE_N.out"
@@ -293,7 +214,6 @@ probe() {
 
 # plain_probe ARGS... : the same without --json.
 plain_probe() {
-    need_mxdetour
     check_expects
     PROBE_N=$((PROBE_N + 1))
     OUT="$TMPD/probe$PROBE_N.out"
@@ -322,7 +242,6 @@ rules_mx1() { # DOMAIN ADDR
 # host answers A and misbehaves on AAAA.
 #   aaaa_case ACTION VERDICT OUTCOME EVIDENCE_OUTCOME
 aaaa_case() {
-    need_mxdetour
     local d="${1}.aaaa.test" rules="$TMPD/rules"
     {
         rules_mx1 "$d" 127.0.0.10

@@ -3,7 +3,6 @@
 # this domain.  aaaa-ignored, but there is no A address to pin, so the
 # route must be the smart host even with on_broken pin-mx.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 d=v6only.test
 {
     echo "$d MX answer 10 mx1.$d"

@@ -3,7 +3,6 @@
 # count as fine), 1 some domain broken, 2 usage error, 78 bad config; and
 # the plain (non-JSON) output line.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 {
     rules_mx1 good.test 127.0.0.10
     rules_mx1 bad.test 127.0.0.11

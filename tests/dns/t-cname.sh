@@ -3,7 +3,6 @@
 # chain and the target's records in one answer): the addresses behind the
 # chain count, and a target that drops AAAA is aaaa-ignored.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 ok=cname.test
 bad=cname-drop.test
 {

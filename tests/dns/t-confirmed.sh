@@ -3,7 +3,6 @@
 # confirmed; with a working external view of the same domain the fault is
 # local: local-dns-down.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 d=conf.test
 {
     rules_mx1 $d 127.0.0.10

@@ -1,7 +1,6 @@
 #!/bin/sh
 # A dual-stack MX host: A and AAAA both answer with records => healthy.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 d=dual.test
 {
     rules_mx1 $d 127.0.0.10

@@ -2,7 +2,6 @@
 # A healthy domain: MX answers, the MX host answers A, AAAA is NODATA (the
 # normal case for an IPv4-only host) => healthy, no route, exit 0.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 d=healthy.test
 {
     rules_mx1 $d 127.0.0.10

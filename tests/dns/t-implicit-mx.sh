@@ -3,7 +3,6 @@
 # implicit MX), so its own A and AAAA are probed and hosts[0].name is the
 # domain.  One healthy, one whose own AAAA is dropped.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 ok=implicit.test
 bad=implicit-drop.test
 {

@@ -4,7 +4,6 @@
 # where nothing listens, and a local server that refuses everything; then
 # the same without an external resolver, where the canary tells.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 d=ldd.test
 rules_mx1 $d 127.0.0.10 >"$TMPD/good"
 fakedns_start "$TMPD/good"

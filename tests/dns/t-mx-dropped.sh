@@ -3,7 +3,6 @@
 # route is the smart host (pin-mx falls back to it), and without a smart
 # host there is no route at all.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 d=mxdrop.test
 {
     echo "$d MX drop"

@@ -2,7 +2,6 @@
 # The MX query is answered SERVFAIL => mx-error at once, routed to the
 # smart host.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 d=mxsf.test
 {
     echo "$d MX servfail"

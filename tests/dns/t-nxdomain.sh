@@ -1,7 +1,6 @@
 #!/bin/sh
 # The domain does not exist => nxdomain, not rerouted, exit 0.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 echo "other.test MX answer 10 mx1.other.test" >"$TMPD/rules"
 fakedns_start "$TMPD/rules"
 srv=127.0.0.1:$FD_PORT

@@ -3,7 +3,6 @@
 # AAAA.  Hosts come back in preference order, the verdict names the broken
 # host, and pin-mx pins both A addresses in preference order.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 d=twomx.test
 {
     echo "$d MX answer 20 mx2.$d"
