@@ -50,20 +50,13 @@
 #
 # Every process started here is stopped by PID on exit (also on failure and
 # on INT/TERM); the namespace and /etc/netns/NS are removed; the temp dir too
-# unless KEEP_TMP=1.  Every wait is a bounded poll.
+# unless KEEP_TMP=1.  Every wait is a bounded poll.  The generic helpers
+# (results, need, poll, track, fakedns, mxd_*, cli, expect_eq/expect_match)
+# are tests/lib/common.sh's, run in the namespace through IN_NS.
 
-set -u
-
-PY=/usr/bin/python3
-: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${top_builddir:=$top_srcdir}"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/common.sh"
 E2E_DIR="$top_srcdir/tests/e2e"
 CONTRIB="$top_srcdir/contrib"
-MXDD="$top_builddir/src/mxdetourd"
-MXD="$top_builddir/src/mxdetour"
-FAKEDNS="$top_srcdir/tests/dns/fakedns.py"
-TEST_NAME=$(basename "$0" .sh)
-PATH="$PATH:/usr/sbin:/sbin"
 
 # What Postfix sees in resolv.conf.  MTA-FACTS.md measured timeout:5
 # attempts:2 (10 s per dropped AAAA query); 2 x 2 keeps the suite short and
@@ -84,18 +77,10 @@ domains:
     transport: smtp-ipv4'
 
 NS=""
-TMPD=""
-PIDS=""
-D_PID=""
 PF_STARTED=0
 RUN_OUTSIDE=""
 
-skip() {
-    echo "SKIP: $TEST_NAME: $*"
-    exit 77
-}
-
-e2e_dump() {
+lib_dump() {
     [ -n "$TMPD" ] || return 0
     for f in "$TMPD/maillog" "$TMPD/daemon.log" "$TMPD/dns.log" "$TMPD/extra.log"; do
         [ -s "$f" ] || continue
@@ -104,57 +89,29 @@ e2e_dump() {
     done
 }
 
-fail() {
-    echo "FAIL: $TEST_NAME: $*"
-    e2e_dump
-    exit 1
-}
-
-pass() {
-    echo "PASS: $TEST_NAME${1:+: $1}"
-}
-
 note() { # what the test measured, for the log of `make check`
     echo "# $TEST_NAME: $*"
 }
 
 # ---- preconditions ----
+# The suite runs as root; a developer's plain `make check` does not.
 [ "$(id -u)" = 0 ] || skip "needs root (network namespace, Postfix instance)"
-command -v ip >/dev/null 2>&1 || skip "ip not installed (apt-get install iproute2; see tests/e2e/deps.sh)"
+need_cmd ip "apt-get install iproute2; see tests/e2e/deps.sh"
 for p in postfix postconf postmap postqueue smtp-sink; do
-    command -v "$p" >/dev/null 2>&1 || skip "$p not installed (apt-get install postfix; see tests/e2e/deps.sh)"
+    need_cmd "$p" "apt-get install postfix; see tests/e2e/deps.sh"
 done
-[ -x "$PY" ] || skip "$PY not found"
-"$PY" -c 'import dnslib' 2>/dev/null || skip "python3-dnslib not installed (see tests/e2e/deps.sh)"
-[ -f "$FAKEDNS" ] || skip "$FAKEDNS missing"
-postconf -m 2>/dev/null | grep -qx lmdb || skip "Postfix has no lmdb: table type (apt-get install postfix-lmdb; see tests/e2e/deps.sh)"
-getent passwd postfix >/dev/null 2>&1 || skip "no postfix user"
-[ -x "$MXDD" ] || fail "$MXDD not built (run make first)"
-[ -x "$MXD" ] || fail "$MXD not built (run make first)"
+need_dnslib
+[ -f "$FAKEDNS" ] || fail "$FAKEDNS missing"
+getent passwd postfix >/dev/null 2>&1 || need "no postfix user (apt-get install postfix)"
+need_built
 
-# ---- cleanup, registered before anything is created ----
-e2e_kill() { # PID: TERM, then KILL after 5 s
-    [ -n "$1" ] || return 0
-    kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null; return 0; }
-    kill "$1" 2>/dev/null
-    _k=0
-    while kill -0 "$1" 2>/dev/null && [ $_k -lt 50 ]; do
-        sleep 0.1
-        _k=$((_k + 1))
-    done
-    kill -9 "$1" 2>/dev/null
-    wait "$1" 2>/dev/null
-    return 0
+# ---- cleanup hooks: Postfix first, then (after every tracked PID) the
+# namespace and what was made for it ----
+lib_cleanup_pre() {
+    [ "$PF_STARTED" = 1 ] && pf_stop_quiet
 }
 
-e2e_cleanup() {
-    set +e
-    if [ "$PF_STARTED" = 1 ]; then
-        pf_stop_quiet
-    fi
-    for p in $PIDS; do
-        e2e_kill "$p"
-    done
+lib_cleanup_post() {
     # Anything still in our namespace was started by this test (children of
     # the processes above, e.g. a Postfix daemon a killed master left behind).
     if [ -n "$NS" ] && ip netns pids "$NS" >/dev/null 2>&1; then
@@ -172,45 +129,22 @@ e2e_cleanup() {
         fi
     fi
     [ -n "$RUN_OUTSIDE" ] && rm -rf "$RUN_OUTSIDE"
-    if [ -n "$TMPD" ]; then
-        if [ "${KEEP_TMP:-0}" = 1 ]; then
-            echo "kept $TMPD"
-        else
-            rm -rf "$TMPD"
-        fi
-    fi
-}
-trap e2e_cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-track() { # PID: stopped on exit
-    PIDS="$PIDS $1"
-}
-
-# Waits (bounded) until the command succeeds: SECONDS, then the command.
-poll() {
-    _pn=$(($1 * 10))
-    _pi=0
-    shift
-    until "$@"; do
-        _pi=$((_pi + 1))
-        [ $_pi -le $_pn ] || return 1
-        sleep 0.1
-    done
+    return 0
 }
 
 # ---- temp dir and namespace ----
-TMPD=$(mktemp -d "${TMPDIR:-/tmp}/mxd-e2e.XXXXXX") || fail "mktemp"
+lib_init e2e
 # Postfix (user postfix) reads and writes below it: traversable by all.
 chmod 755 "$TMPD"
+pf_private_dir          # PFDIR: the private Postfix's config directory
+need_postfix_lmdb
 RUN="$TMPD/run"         # stands for /run/mxdetour
 LIB="$TMPD/lib"         # stands for /var/lib/mxdetour
-PFDIR="$TMPD/postfix"   # the private Postfix's config directory
 SPOOL="$TMPD/spool"     # its queue_directory
 SINKS="$TMPD/sinks"     # smtp-sink dump files
 MAILLOG="$TMPD/maillog" # its maillog_file
 CONF="$TMPD/mxdetour.yaml"
-mkdir -p "$RUN" "$LIB" "$PFDIR" "$SPOOL" "$SINKS" "$TMPD/data" || fail "mkdir"
+mkdir -p "$RUN" "$LIB" "$SPOOL" "$SINKS" "$TMPD/data" || fail "mkdir"
 chmod 755 "$RUN" "$LIB" "$PFDIR" "$SPOOL"
 chown postfix "$SINKS" "$TMPD/data"
 : >"$MAILLOG"
@@ -221,6 +155,7 @@ ip netns add "$NS" 2>"$TMPD/extra.log" || {
     NS=""
     skip "cannot create a network namespace: $NS_ERR"
 }
+IN_NS="ip netns exec $NS"
 if [ ! -d /etc/netns ]; then
     mkdir -p /etc/netns && : >/etc/netns/.mxd-e2e-made
 fi
@@ -256,12 +191,7 @@ tcp_open() { # ADDR PORT: something accepts TCP connections there (inside NS)
 }
 
 dns_start() { # [RULES]
-    # Started with ip netns exec itself, not through ns(): ip execs the
-    # command, so $! is the server's own PID.
-    ip netns exec "$NS" "$PY" "$FAKEDNS" --listen 127.0.0.53 --port 53 --rules "${1:-$E2E_DIR/zone.rules}" \
-        --pidfile "$TMPD/dns.pid" 2>>"$TMPD/dns.log" &
-    track $!
-    poll 10 test -s "$TMPD/dns.pid" || fail "fakedns did not start within 10 s"
+    fakedns_start "${1:-$E2E_DIR/zone.rules}" 127.0.0.53 53
 }
 
 sinks_start() {
@@ -435,59 +365,10 @@ EOF
     printf '%s\n' "${1:-$MXD_ROUTING}" | sed "s#@LIB@#$LIB#g" >>"$CONF"
 }
 
-mxd_running() {
-    [ -n "$D_PID" ] && kill -0 "$D_PID" 2>/dev/null
-}
-
 mxd_ready() {
-    mxd_running || fail "mxdetourd exited: $(tail -n 5 "$TMPD/daemon.log")"
     _ms=$(sed -n 's/^  milter: "unix:\(.*\)"$/\1/p' "$CONF")
     [ -S "${_ms:-$RUN/milter.sock}" ] && [ -S "$RUN/socketmap.sock" ] &&
         ns "$MXD" -c "${CLI_CONF:-$CONF}" status >/dev/null 2>&1
-}
-
-mxd_start() {
-    ip netns exec "$NS" "$MXDD" -f -c "$CONF" 2>>"$TMPD/daemon.log" &
-    D_PID=$!
-    track "$D_PID"
-    poll 10 mxd_ready || fail "mxdetourd did not answer within 10 s"
-}
-
-mxd_gone() {
-    ! kill -0 "$D_PID" 2>/dev/null
-}
-
-mxd_stop() {
-    kill -TERM "$D_PID" 2>/dev/null || fail "mxdetourd not running"
-    poll 10 mxd_gone || fail "mxdetourd still running 10 s after SIGTERM"
-    wait "$D_PID"
-    _rc=$?
-    [ "$_rc" -eq 0 ] || fail "mxdetourd exited $_rc after SIGTERM"
-}
-
-mxd_kill() {
-    kill -KILL "$D_PID" 2>/dev/null || fail "mxdetourd not running"
-    wait "$D_PID" 2>/dev/null
-}
-
-mxd_log_count() { # ERE
-    grep -Ec -- "$1" "$TMPD/daemon.log"
-}
-
-mxd_hup() { # ERE of the log line the reload must produce
-    _n=$(mxd_log_count "$1")
-    kill -HUP "$D_PID" || fail "cannot signal mxdetourd"
-    poll 10 mxd_logged "$1" "$_n" || fail "no daemon log line /$1/ within 10 s of SIGHUP"
-}
-
-mxd_logged() { # ERE COUNT_BEFORE
-    [ "$(mxd_log_count "$1")" -gt "$2" ]
-}
-
-CLI_CONF=""
-cli() { # the CLI reads the config for the control socket: CLI_CONF overrides
-    CLI_OUT=$(ns "$MXD" -c "${CLI_CONF:-$CONF}" "$@" 2>&1)
-    CLI_RC=$?
 }
 
 verdict_is() { # DOMAIN ERE
@@ -509,7 +390,7 @@ wait_verdict() { # DOMAIN ERE
 }
 
 published_has() { # DOMAIN
-    [ -f "$LIB/transport.lmdb" ] && postmap -q "$1" "lmdb:$LIB/transport" >/dev/null 2>&1
+    [ -f "$LIB/transport.lmdb" ] && postmap -c "$PFDIR" -q "$1" "lmdb:$LIB/transport" >/dev/null 2>&1
 }
 
 wait_published() { # DOMAIN
@@ -611,14 +492,6 @@ wait_status() { # QID RCPT [STATUS] [SECONDS]
 }
 
 # ---- assertions ----
-expect_eq() { # GOT WANT WHAT
-    [ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
-}
-
-expect_match() { # GOT ERE WHAT
-    printf '%s\n' "$1" | grep -Eq -- "$2" || fail "$3: got '$1', want a match of /$2/"
-}
-
 expect_lt() { # NUMBER LIMIT WHAT (decimals)
     awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }' || fail "$3: $1, want < $2"
 }

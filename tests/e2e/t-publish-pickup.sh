@@ -8,7 +8,7 @@
 # "drop" (broken: route pinned to smtp:[127.0.0.11]:25, relay= shows
 # 127.0.0.11[127.0.0.11]:25) or "nodata" (healthy: no route, relay= shows
 # mx.flip.test[127.0.0.11]:25).  T = the table file's mtime, seen by
-# polling postmap -q every 50 ms.
+# polling postmap -c "$PFDIR" -q every 50 ms.
 #
 #  1. Route appears: a probe of the unknown domain; at T the next message
 #     goes by the pinned address.
@@ -55,21 +55,14 @@ ms_between() { # FROM TO: milliseconds
     awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 + 0.5 }'
 }
 
-# Polls CMD... every 50 ms for at most SECONDS; T_SEEN = when it held.
+# poll (every 50 ms), then T_SEEN = when it held.
 poll_fast() { # SECONDS CMD...
-    _fn=$(($1 * 20))
-    _fi=0
-    shift
-    until "$@"; do
-        _fi=$((_fi + 1))
-        [ $_fi -le $_fn ] || return 1
-        sleep 0.05
-    done
+    poll "$@" || return 1
     T_SEEN=$(now)
 }
 
 published_lacks() { # DOMAIN
-    [ -f "$LIB/transport.lmdb" ] && ! postmap -q "$1" "lmdb:$LIB/transport" >/dev/null 2>&1
+    [ -f "$LIB/transport.lmdb" ] && ! postmap -c "$PFDIR" -q "$1" "lmdb:$LIB/transport" >/dev/null 2>&1
 }
 
 # postmap writes the lmdb file in place; its mtime is when the change

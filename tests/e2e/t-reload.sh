@@ -57,7 +57,7 @@ while read -r i qid; do
 done <"$TMPD/traffic"
 expect_no_log 'status=(deferred|bounced)'
 poll 10 pf_queue_empty || fail "mail left in the queue: $(ns postqueue -c "$PFDIR" -p)"
-got=$(postmap -q .tailspin.test "lmdb:$LIB/transport")
+got=$(postmap -c "$PFDIR" -q .tailspin.test "lmdb:$LIB/transport")
 expect_eq "$got" "smtp:[127.0.0.99]:25" "published route of .tailspin.test after the failed reloads"
 
 # A good file takes effect: mxfail.test listed with its own smart host.

@@ -17,11 +17,11 @@ SMP=${MXD_E2E_SENDMAIL:-/var/cache/mxdetour-e2e/sendmail}
 SMBIN="$SMP/usr/libexec/sendmail/sendmail"
 SMCFDIR="$SMP/usr/share/sendmail/cf"
 [ -x "$SMBIN" ] && [ -f "$SMCFDIR/m4/cf.m4" ] ||
-    skip "no unpacked Sendmail in $SMP (run tests/e2e/deps.sh)"
-command -v m4 >/dev/null 2>&1 || skip "m4 not installed (see tests/e2e/deps.sh)"
+    need "no unpacked Sendmail in $SMP (run tests/e2e/deps.sh)"
+need_cmd m4 "see tests/e2e/deps.sh"
 # (inside the namespace: its hosts file qualifies the host name at once)
 ns timeout 30 "$SMBIN" -d0.1 -bt </dev/null 2>/dev/null | grep -q SOCKETMAP ||
-    skip "$SMBIN: not built with SOCKETMAP, or does not run (missing libraries? see tests/e2e/deps.sh)"
+    need "$SMBIN: not built with SOCKETMAP, or does not run (missing libraries? see tests/e2e/deps.sh)"
 
 run_outside_tmp
 SM="$TMPD/sendmail"
