@@ -5,8 +5,7 @@
 fuzz_seconds 60
 fuzz_init
 if ! flags=$(pkg-config --cflags --libs yaml-0.1 libidn2 2>/dev/null); then
-    echo "SKIP: pkg-config cannot find yaml-0.1 and libidn2"
-    exit 77
+    need "pkg-config cannot find yaml-0.1 and libidn2 (apt-get install libyaml-dev libidn2-dev)"
 fi
 # shellcheck disable=SC2086 # flags is a word list
 fuzz_target conf "$secs" 65536 conf_corpus conf.dict \

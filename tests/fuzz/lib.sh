@@ -1,6 +1,7 @@
 # tests/fuzz/lib.sh - shared by the fuzz run scripts (sourced, not run).
 #
-#   fuzz_init               check clang's libFuzzer; SKIP (77) without it
+#   fuzz_init               check clang's libFuzzer; SKIP (77) without it,
+#                           FAIL under CI=true (the suite installs clang)
 #   fuzz_target NAME SECS MAXLEN CORPUS DICT SOURCES [CFLAGS...]
 #       builds tests/fuzz/fuzz_NAME.c with SOURCES (paths from top_srcdir)
 #       under -fsanitize=fuzzer,address,undefined, replays CORPUS (each file
@@ -11,8 +12,7 @@
 #   fuzz_seconds DEFAULT    MXD_FUZZ_SECONDS or DEFAULT; 0 SKIPs
 #
 # The checked-in corpus is never written; a failing run keeps its temp dir.
-set -u
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/common.sh"
 CLANG=${CLANG:-clang}
 FUZZ_FLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 FUZZ_FAILED=0
@@ -34,16 +34,12 @@ fuzz_seconds() { # DEFAULT
 }
 
 fuzz_init() {
-    if ! command -v "$CLANG" >/dev/null 2>&1; then
-        echo "SKIP: $CLANG not found (apt-get install clang)"
-        exit 77
-    fi
+    need_cmd "$CLANG" "apt-get install clang"
     printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' \
         >"$fuzz_tmp/probe.c"
     # shellcheck disable=SC2086 # FUZZ_FLAGS is a word list
     if ! "$CLANG" $FUZZ_FLAGS "$fuzz_tmp/probe.c" -o "$fuzz_tmp/probe" >"$fuzz_tmp/probe.log" 2>&1; then
-        echo "SKIP: $CLANG cannot link -fsanitize=fuzzer,address,undefined: $(head -n 1 "$fuzz_tmp/probe.log")"
-        exit 77
+        need "$CLANG cannot link -fsanitize=fuzzer,address,undefined: $(head -n 1 "$fuzz_tmp/probe.log")"
     fi
 }
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every C file is formatted by the committed .clang-format.
-command -v clang-format >/dev/null || { echo "SKIP: clang-format not installed"; exit 77; }
+. "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/common.sh"
+need_cmd clang-format "apt-get install clang-format"
 cd "$top_srcdir" || exit 1
 bad=0
 for f in src/*.c src/*.h policy/*.c policy/*.h tests/unit/*.c tests/fuzz/*.c bench/*.c; do

@@ -1,6 +1,7 @@
 #!/bin/sh
 # cppcheck over every C file of the product: no finding allowed.
-command -v cppcheck >/dev/null || { echo "SKIP: cppcheck not installed"; exit 77; }
+. "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/common.sh"
+need_cmd cppcheck "apt-get install cppcheck"
 cd "$top_srcdir" || exit 1
 cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 \
     --enable=warning,style,performance,portability \

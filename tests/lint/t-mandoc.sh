@@ -1,6 +1,7 @@
 #!/bin/sh
 # The man pages parse as mdoc without warnings (mandoc -Tlint -W warning).
-command -v mandoc >/dev/null || { echo "SKIP: mandoc not installed (apt-get install mandoc)"; exit 77; }
+. "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/common.sh"
+need_cmd mandoc "apt-get install mandoc"
 cd "$top_srcdir" || exit 1
 status=0
 for page in doc/mxdetourd.8 doc/mxdetour.1 doc/mxdetour.yaml.5; do
