@@ -24,7 +24,7 @@
 #   lib_cleanup_pre / lib_cleanup_post
 #                         a layer's hooks: run before / after the PIDs stop
 #   poll SECONDS CMD...   run CMD every 50 ms until it succeeds; 1 after
-#                         SECONDS (never sleep-and-hope)
+#                         SECONDS x 20 tries (never sleep-and-hope)
 #   now_ms                wall clock in milliseconds
 # Processes (inside the test's network namespace when IN_NS is set, e.g.
 # IN_NS="ip netns exec NS": it execs the command, so $! is the process)
