@@ -88,6 +88,7 @@ log:
   level: debug
 EOF
     printf '%s\n' "${1:-$D_ROUTING}" >>"$CONF"
+    conf_postfix_dir "$CONF"
 }
 
 mxd_ready() {

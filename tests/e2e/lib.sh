@@ -363,6 +363,7 @@ log:
   level: debug
 EOF
     printf '%s\n' "${1:-$MXD_ROUTING}" | sed "s#@LIB@#$LIB#g" >>"$CONF"
+    conf_postfix_dir "$CONF"
 }
 
 mxd_ready() {

@@ -19,8 +19,8 @@
 #   lib_init NAME         make TMPD (short: unix socket paths hold 107
 #                         octets), set the traps; on exit every tracked PID
 #                         is stopped and TMPD removed (kept with KEEP_TMP=1)
-#   track PID             stop PID on exit
-#   stop_pid PID          SIGTERM, SIGKILL after 5 s, reap
+#   track PID             stop PID on exit (untrack PID: not any more)
+#   stop_pid PID          SIGTERM, SIGKILL after 5 s, reap, untrack
 #   lib_cleanup_pre / lib_cleanup_post
 #                         a layer's hooks: run before / after the PIDs stop
 #   poll SECONDS CMD...   run CMD every 50 ms until it succeeds; 1 after
@@ -48,6 +48,7 @@
 #                         test (nor the postmap mxdetourd runs to publish)
 #                         reads /etc/postfix, which a Postfix installed as
 #                         "No configuration" does not even have
+#   conf_postfix_dir FILE routing.postfix_config: $PFDIR in an mxdetour config
 #   need_postfix_lmdb     postconf -c $PFDIR -m lists lmdb
 # Assertions
 #   expect_eq GOT WANT WHAT / expect_match GOT ERE WHAT
@@ -128,6 +129,7 @@ stop_pid() { # PID
     [ -n "$1" ] || return 0
     kill -0 "$1" 2>/dev/null || {
         wait "$1" 2>/dev/null
+        untrack "$1"
         return 0
     }
     kill "$1" 2>/dev/null
@@ -138,11 +140,17 @@ stop_pid() { # PID
     done
     kill -9 "$1" 2>/dev/null
     wait "$1" 2>/dev/null
+    untrack "$1"
     return 0
 }
 
 track() { # PID
     LIB_PIDS="$LIB_PIDS $1"
+}
+
+# A reaped PID may be reused by another process: never signal it on exit.
+untrack() { # PID
+    LIB_PIDS=$(for _p in $LIB_PIDS; do [ "$_p" = "$1" ] || printf ' %s' "$_p"; done)
 }
 
 lib_cleanup() {
@@ -251,6 +259,7 @@ mxd_stop() {
     poll 10 mxd_gone || fail "mxdetourd still running 10 s after SIGTERM"
     wait "$D_PID"
     rc=$?
+    untrack "$D_PID"
     D_PID=""
     [ "$rc" -eq 0 ] || fail "mxdetourd exited $rc after SIGTERM, expected 0"
     MXD_STOP_MS=$(($(now_ms) - t0))
@@ -260,6 +269,7 @@ mxd_stop() {
 mxd_kill() {
     kill -KILL "$D_PID" 2>/dev/null || fail "mxdetourd is not running"
     wait "$D_PID" 2>/dev/null
+    untrack "$D_PID"
     D_PID=""
 }
 
@@ -295,6 +305,16 @@ pf_private_dir() {
     fi
     MAIL_CONFIG=$PFDIR
     export MAIL_CONFIG
+}
+
+# routing.postfix_config in an mxdetour config: mxdetourd's postmap and its
+# master.cf check read the private directory too, not /etc/postfix.
+conf_postfix_dir() { # FILE
+    if grep -q '^routing:$' "$1"; then
+        sed -i "s|^routing:\$|routing:\n  postfix_config: \"$PFDIR\"|" "$1"
+    else
+        printf 'routing:\n  postfix_config: "%s"\n' "$PFDIR" >>"$1"
+    fi || fail "cannot set routing.postfix_config in $1"
 }
 
 need_postfix_lmdb() {

@@ -46,6 +46,7 @@ lib_init milter
 SOCK="$TMPD/milter.sock"
 MILTER_SPEC="unix:$SOCK" # a runner may set inet:PORT@HOST before mt_start
 CONF="$TMPD/mxdetour.yaml"
+pf_private_dir
 
 # A unix socket file nobody listens on, as a crashed daemon leaves behind:
 # the milter must replace it.
@@ -75,6 +76,7 @@ EOF
     local y="$MT_DIR/$1.yaml"
     [ -f "$y" ] || y="$MT_DIR/default.yaml"
     cat "$y" >>"$CONF" || fail "cannot read $y"
+    conf_postfix_dir "$CONF"
 }
 
 mxd_ready() {
