@@ -1,5 +1,6 @@
 #!/bin/sh
-# t-sockets.sh - the unix listeners: created with listen.socket_mode; a second
+# t-sockets.sh - the unix listeners: created with listen.socket_mode (the
+# control socket with listen.control_mode, default 0600); a second
 # daemon on the same sockets refuses to start (exit 69) and the first goes on
 # answering; after a SIGKILL the stale socket files are replaced by the next
 # start; a regular file where a socket should be is never removed.
@@ -8,9 +9,10 @@
 dns_start
 d_write_conf
 mxd_start
-for s in "$SM_SOCK" "$POLICY_SOCK" "$CONTROL_SOCK"; do
+for s in "$SM_SOCK" "$POLICY_SOCK"; do
     expect_eq "$(stat -c %a "$s")" 660 "mode of $s (listen.socket_mode 0660)"
 done
+expect_eq "$(stat -c %a "$CONTROL_SOCK")" 600 "mode of the control socket (listen.control_mode, default 0600)"
 
 # A second daemon on the same, live sockets.
 "$MXDD" -f -c "$CONF" 2>"$TMPD/second.log" &
