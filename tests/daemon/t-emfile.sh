@@ -7,13 +7,12 @@
 # over 5 s.  Once the peers go, each socket answers a new request.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
 
-command -v prlimit >/dev/null 2>&1 || skip "prlimit (util-linux) not found"
+need_cmd prlimit "apt-get install util-linux"
 HZ=$(getconf CLK_TCK) || skip "getconf CLK_TCK failed"
 SECS=5
 HOGS=40
 MILTER_SOCK="$TMPD/milter.sock"
 HOG_PID=""
-trap 'd_kill "$HOG_PID"; d_cleanup' EXIT
 
 # utime + stime of the daemon, in clock ticks (proc(5): fields 14 and 15;
 # the command name in field 2 has no spaces here).
@@ -35,15 +34,16 @@ open(sys.argv[3], "w").close()
 time.sleep(120)
 PYEOF
     HOG_PID=$!
-    poll 200 test -f "$TMPD/hogs.ready" || fail "the hogs did not connect to $1 within 10 s"
-    poll 200 grep -Eq -- "$2" "$TMPD/daemon.log" ||
+    track "$HOG_PID"
+    poll 10 test -f "$TMPD/hogs.ready" || fail "the hogs did not connect to $1 within 10 s"
+    poll 10 grep -Eq -- "$2" "$TMPD/daemon.log" ||
         fail "no log line matches /$2/: the daemon never ran out of descriptors (limit $limit)"
     lines0=$(wc -l <"$TMPD/daemon.log")
     cpu0=$(cpu_ticks)
     sleep "$SECS"
     cpu1=$(cpu_ticks)
     lines1=$(wc -l <"$TMPD/daemon.log")
-    d_kill "$HOG_PID"
+    stop_pid "$HOG_PID"
     HOG_PID=""
     rm -f "$TMPD/hogs.ready"
 
@@ -75,12 +75,12 @@ print(head[4:5].decode() if len(head) == 5 else "<closed>")
 PYEOF
 }
 
-d_dns_start
+dns_start
 d_write_conf
 sed -i "s|^  milter: \"\"|  milter: \"unix:$MILTER_SOCK\"|" "$CONF"
 grep -q "milter: \"unix:" "$CONF" || fail "could not set listen.milter"
-d_start
-poll 200 test -S "$MILTER_SOCK" || fail "no milter socket within 10 s"
+mxd_start
+poll 10 test -S "$MILTER_SOCK" || fail "no milter socket within 10 s"
 
 nfd=$(find "/proc/$D_PID/fd" -mindepth 1 | wc -l)
 limit=$((nfd + 8))
@@ -92,5 +92,5 @@ alive "running out of descriptors on the socketmap socket"
 starve "$MILTER_SOCK" 'mxdetourd: milter: accept: Too many open files'
 expect_eq "$(milter_optneg)" O "milter option negotiation after running out of descriptors"
 alive "running out of descriptors on the milter socket"
-d_stop
+mxd_stop
 pass

@@ -7,8 +7,9 @@
 # full) and logged one warning per attempt.  The tmpfs is mounted in a
 # private mount namespace (unshare -m), so nothing outside sees it.
 if [ -z "${MXD_IN_MOUNT_NS:-}" ]; then
-    [ "$(id -u)" = 0 ] || { echo "SKIP: t-full-disk: mounting a tmpfs needs root"; exit 77; }
-    command -v unshare >/dev/null 2>&1 || { echo "SKIP: t-full-disk: no unshare(1)"; exit 77; }
+    . "${top_srcdir:-.}/tests/lib/common.sh"
+    [ "$(id -u)" = 0 ] || skip "mounting a tmpfs needs root"
+    need_cmd unshare "apt-get install util-linux"
     MXD_IN_MOUNT_NS=1 exec unshare -m --propagation private sh "$0" "$@"
 fi
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
@@ -18,11 +19,15 @@ MNT="$TMPD/disk"
 mkdir "$MNT" || fail "mkdir $MNT"
 mount -t tmpfs -o size=64k,mode=0755 mxd-test "$MNT" || skip "cannot mount a tmpfs here"
 # The daemon's descriptors keep the tmpfs busy: stop it before umount.
-trap 'd_kill "$D_PID"; D_PID=""; umount "$MNT"; d_cleanup' EXIT
+lib_cleanup_pre() {
+    stop_pid "$D_PID"
+    D_PID=""
+    umount "$MNT"
+}
 STATE="$MNT/verdicts"
 TABLE="$MNT/transport"
 
-d_dns_start
+dns_start
 # texthash: no postmap child, so only our own writes touch the disk.
 d_write_conf "routing:
   mode: rewrite
@@ -32,16 +37,16 @@ d_write_conf "routing:
 domains:
   - domain: listed.test
     route: smarthost"
-d_start
+mxd_start
 published() { grep -q '^listed\.test ' "$TABLE" 2>/dev/null; }
-poll 100 published || fail "listed.test not published to $TABLE"
+poll 5 published || fail "listed.test not published to $TABLE"
 
 # Fill the disk: dd stops at ENOSPC.
 dd if=/dev/zero of="$MNT/filler" bs=4k 2>/dev/null
 df "$MNT" | grep -q ' 100% ' || fail "the tmpfs is not full: $(df "$MNT" | tail -n 1)"
 
 warnings() { # publish failures, one a line
-    d_log_count "publish $TABLE: No space left on device"
+    mxd_log_count "publish $TABLE: No space left on device"
 }
 warned() { # COUNT
     [ "$(warnings)" -ge "$1" ]
@@ -54,7 +59,7 @@ deleted_fds() {
     echo "$n"
 }
 state_warnings() {
-    d_log_count "state file $STATE: No space left on device"
+    mxd_log_count "state file $STATE: No space left on device"
 }
 
 base=$(warnings)
@@ -64,7 +69,7 @@ while [ "$i" -lt "$SAVES" ]; do
     i=$((i + 1))
     kill -HUP "$D_PID" || fail "cannot signal mxdetourd"
     # A reload publishes at once, and every publish saves the state first.
-    poll 200 warned $((base + i)) || fail "save $i: no publish warning within 10 s"
+    poll 10 warned $((base + i)) || fail "save $i: no publish warning within 10 s"
 done
 leaked=$(deleted_fds)
 echo "descriptors on deleted files after $SAVES failed saves: $leaked"
@@ -76,8 +81,8 @@ ls "$MNT" | grep -v '^filler$' | grep -vx 'verdicts\|transport' &&
 
 # Room again: the next save and publish succeed.
 rm -f "$MNT/filler"
-d_hup
-poll 100 published || fail "no publish once the disk has room"
+mxd_hup reload
+poll 5 published || fail "no publish once the disk has room"
 alive "$SAVES failed saves"
-d_stop
+mxd_stop
 pass

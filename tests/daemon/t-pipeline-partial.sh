@@ -6,9 +6,9 @@
 # request is answered.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
 
-d_dns_start
+dns_start
 d_write_conf
-d_start
+mxd_start
 
 out=$("$PY" - "$SM_SOCK" <<'PYEOF'
 import socket, sys, time
@@ -52,5 +52,5 @@ PYEOF
 )
 expect_eq "$out" "answered 7" "a client that always ends its writes mid-request"
 alive "a slow pipelining client"
-d_stop
+mxd_stop
 pass

@@ -10,15 +10,11 @@
 #  - when the resolver answers again: "state=up", the healthy domain has no
 #    route again, and nothing learned during the outage remains.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
-command -v postmap >/dev/null 2>&1 || skip "postmap not installed (apt-get install postfix)"
+need_cmd postmap "apt-get install postfix"
 
 # A private copy of the zone that the test can switch to "refuse all".
 cp "$D_DIR/zone.rules" "$TMPD/zone.rules"
-"$PY" "$FAKEDNS" --listen 127.0.0.1 --port 0 --portfile "$TMPD/dns.port" \
-    --pidfile "$TMPD/dns.pid" --rules "$TMPD/zone.rules" 2>"$TMPD/dns.log" &
-DNS_PID=$!
-poll 200 test -s "$TMPD/dns.pid" || fail "fakedns did not start within 10 s"
-DNS_PORT=$(cat "$TMPD/dns.port")
+fakedns_start "$TMPD/zone.rules"
 rules() { # FILE: replace the served zone atomically
     cp "$1" "$TMPD/zone.new" && mv "$TMPD/zone.new" "$TMPD/zone.rules"
 }
@@ -35,7 +31,7 @@ d_write_conf 'routing:
   publish: "texthash:'"$TMPD"'/transport"'
 sed -i 's/^resolvers:$/resolvers:\n  check_interval: 500ms/' "$CONF"
 "$MXD" check-config -c "$CONF" >/dev/null 2>&1 || fail "test config does not load: $("$MXD" check-config -c "$CONF" 2>&1)"
-d_start
+mxd_start
 pm 'eve@healthy.test'
 wait_verdict healthy.test
 expect_eq "$VERDICT" healthy "verdict of healthy.test"
@@ -43,13 +39,13 @@ pm 'eve@healthy.test'
 expect_eq "$PM_RC" 1 "healthy.test, resolver up: no route"
 
 rules "$TMPD/down.rules"
-poll 100 grep -q 'resolver=local state=down' "$TMPD/daemon.log" ||
+poll 5 grep -q 'resolver=local state=down' "$TMPD/daemon.log" ||
     fail "no 'resolver=local state=down' line within 5 s"
 cli status
 expect_match "$CLI_OUT" 'local resolver: down' "status while down"
 pm 'eve@healthy.test'
 expect_eq "$PM_OUT" "smtp:[203.0.113.25]:25" "healthy.test while the resolver is down"
-poll 100 grep -q '^healthy.test smtp:\[203.0.113.25\]:25$' "$TMPD/transport" ||
+poll 5 grep -q '^healthy.test smtp:\[203.0.113.25\]:25$' "$TMPD/transport" ||
     fail "published table lacks healthy.test while down: $(cat "$TMPD/transport")"
 # A domain first seen during the outage: probed, but no verdict is kept.
 pm 'bob@broken2.test'
@@ -62,14 +58,14 @@ grep -q 'domain=broken2.test .*via=probe' "$TMPD/daemon.log" &&
     fail "a probe during the outage made a verdict: $(grep 'domain=broken2.test' "$TMPD/daemon.log")"
 
 rules "$TMPD/up.rules"
-poll 100 grep -q 'resolver=local state=up' "$TMPD/daemon.log" ||
+poll 5 grep -q 'resolver=local state=up' "$TMPD/daemon.log" ||
     fail "no 'resolver=local state=up' line within 5 s"
 cli status
 expect_match "$CLI_OUT" 'local resolver: up' "status after recovery"
 pm 'eve@healthy.test'
 expect_eq "$PM_RC" 1 "healthy.test after recovery: no route"
-poll 100 sh -c "! grep -q '^healthy.test ' '$TMPD/transport'" ||
+poll 5 sh -c "! grep -q '^healthy.test ' '$TMPD/transport'" ||
     fail "published table keeps healthy.test after recovery"
 expect_eq "$(grep -c 'resolver=local state=' "$TMPD/daemon.log")" 2 "state lines (one down, one up)"
-d_stop
+mxd_stop
 pass

@@ -6,7 +6,6 @@
 # its address (before: the first 16 records in message order were kept, the
 # primary never examined, and the domain called healthy from the backups).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 d=many.test
 {
     i=1

@@ -6,7 +6,6 @@
 # the answer cached afterwards).  The re-ask makes the verdict healthy, with
 # evidence "slow"; a second timeout is aaaa-ignored.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
-need_mxdetour
 d=slow.test
 drop_rules() {
     rules_mx1 $d 127.0.0.10
@@ -25,7 +24,7 @@ write_conf 'routing:
 # The answer becomes available 300 ms into the first 1 s try: fakedns
 # re-reads its rules file when it changes.
 (sleep 0.3 && answer_rules >"$TMPD/rules.new" && mv "$TMPD/rules.new" "$TMPD/rules") &
-FD_PIDS="$FD_PIDS $!"
+track $!
 probe --resolver "$srv" --timeout 1s --tries 1 $d
 expect_rc 0
 expect $d verdict = healthy
