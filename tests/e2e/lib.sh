@@ -18,7 +18,8 @@
 # smtp client reads the namespace's resolv.conf; inet_protocols = all, the
 # default, so it asks for AAAA), then contrib/postfix/main.cf.snippet and
 # contrib/postfix/master.cf.snippet appended verbatim.  The only edit is
-# where they name files: /run/mxdetour/, /var/lib/mxdetour/ and
+# where they name files: /run/mxdetour/, /var/spool/postfix/mxdetour/,
+# /var/lib/mxdetour/ and
 # /etc/postfix/mxdetour_milter_header_checks become paths in the temp dir
 # (sed, see pf_conf).  mxdetourd uses `resolvers.local: system`, i.e. the
 # same resolv.conf as Postfix.
@@ -138,11 +139,14 @@ lib_init e2e
 chmod 755 "$TMPD"
 pf_private_dir          # PFDIR: the private Postfix's config directory
 need_postfix_lmdb
-RUN="$TMPD/run"         # stands for /run/mxdetour
+RUN="$TMPD/run"         # stands for /run/mxdetour (the control socket)
 LIB="$TMPD/lib"         # stands for /var/lib/mxdetour
 SPOOL="$TMPD/spool"     # its queue_directory
 SINKS="$TMPD/sinks"     # smtp-sink dump files
 MAILLOG="$TMPD/maillog" # its maillog_file
+# The MTA-facing sockets: /var/spool/postfix/mxdetour, i.e. "mxdetour/" in
+# the queue directory, the name the snippets use; mxdetourd makes it.
+MTA="$SPOOL/mxdetour"
 CONF="$TMPD/mxdetour.yaml"
 mkdir -p "$RUN" "$LIB" "$SPOOL" "$SINKS" "$TMPD/data" || fail "mkdir"
 chmod 755 "$RUN" "$LIB" "$PFDIR" "$SPOOL"
@@ -176,12 +180,13 @@ ns() {
 }
 
 # Sendmail refuses a socket below a world-writable directory (/tmp): put
-# the sockets (RUN) in a root-owned directory under /run instead; call
-# before mxd_conf.
+# the sockets (RUN and MTA) in a root-owned directory under /run instead;
+# call before mxd_conf.
 run_outside_tmp() {
     RUN_OUTSIDE="/run/mxd-e2e-$$"
     mkdir -m 755 "$RUN_OUTSIDE" || fail "mkdir $RUN_OUTSIDE"
     RUN=$RUN_OUTSIDE
+    MTA=$RUN_OUTSIDE
 }
 
 # ---- DNS and SMTP sinks ----
@@ -265,7 +270,8 @@ EOF
     [ "$1" = plain ] && return 0
     # The contrib snippets, verbatim but for the file locations.
     relocate() {
-        sed -e "s#/run/mxdetour/#$RUN/#g" -e "s#/var/lib/mxdetour/#$LIB/#g" \
+        sed -e "s#/run/mxdetour/#$RUN/#g" -e "s#/var/spool/postfix/mxdetour/#$MTA/#g" \
+            -e "s#/var/lib/mxdetour/#$LIB/#g" \
             -e "s#/etc/postfix/mxdetour_milter_header_checks#$PFDIR/mxdetour_milter_header_checks#g" "$1"
     }
     cp "$CONTRIB/postfix/milter_header_checks" "$PFDIR/mxdetour_milter_header_checks" ||
@@ -344,9 +350,9 @@ mxd_conf() { # [YAML]
     cat >"$CONF" <<EOF
 # written by tests/e2e/lib.sh for $TEST_NAME
 listen:
-  milter: "unix:$RUN/milter.sock"
-  socketmap: "unix:$RUN/socketmap.sock"
-  policy: "unix:$RUN/policy.sock"
+  milter: "unix:$MTA/milter.sock"
+  socketmap: "unix:$MTA/socketmap.sock"
+  policy: "unix:$MTA/policy.sock"
   control: "unix:$RUN/control.sock"
   socket_mode: "0660"
   socket_group: postfix
@@ -368,7 +374,7 @@ EOF
 
 mxd_ready() {
     _ms=$(sed -n 's/^  milter: "unix:\(.*\)"$/\1/p' "$CONF")
-    [ -S "${_ms:-$RUN/milter.sock}" ] && [ -S "$RUN/socketmap.sock" ] &&
+    [ -S "${_ms:-$MTA/milter.sock}" ] && [ -S "$MTA/socketmap.sock" ] &&
         ns "$MXD" -c "${CLI_CONF:-$CONF}" status >/dev/null 2>&1
 }
 
@@ -399,7 +405,7 @@ wait_published() { # DOMAIN
 }
 
 pm() { # KEY: postmap -q KEY through the socketmap, as trivial-rewrite asks
-    PM_OUT=$(ns timeout 20 postmap -c "$PFDIR" -q "$1" "socketmap:unix:$RUN/socketmap.sock:postfix-transport" 2>&1)
+    PM_OUT=$(ns timeout 20 postmap -c "$PFDIR" -q "$1" "socketmap:unix:$MTA/socketmap.sock:postfix-transport" 2>&1)
     PM_RC=$?
 }
 

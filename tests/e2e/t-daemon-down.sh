@@ -39,7 +39,7 @@ three_routes() { # TAG WHAT: one message, three recipients, three routes
 # Publish mode, daemon killed.
 mxd_kill
 three_routes killed "publish mode, mxdetourd killed"
-grep -q "warning: connect to Milter service unix:$RUN/milter.sock" "$MAILLOG" ||
+grep -q "warning: connect to Milter service unix:mxdetour/milter.sock" "$MAILLOG" ||
     fail "smtpd never failed to reach the milter: was the daemon really down?"
 
 # Restarted after the kill: the daemon republishes at start, and the table
