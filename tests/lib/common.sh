@@ -177,12 +177,14 @@ lib_init() { # NAME
     TMPD=$(mktemp -d "$_t/mxd-$1.XXXXXX") || fail "mktemp"
 }
 
+# local is dynamic in sh: CMD sees (and may set) the caller's locals, so
+# the names here are ones no test uses.
 poll() { # SECONDS CMD...
-    local n=$(($1 * 20)) i=0
+    local _poll_max=$(($1 * 20)) _poll_i=0
     shift
     until "$@"; do
-        i=$((i + 1))
-        [ $i -le $n ] || return 1
+        _poll_i=$((_poll_i + 1))
+        [ $_poll_i -le $_poll_max ] || return 1
         sleep 0.05
     done
 }
@@ -282,10 +284,10 @@ mxd_logged() { # ERE COUNT_BEFORE
 }
 
 mxd_hup() { # ERE of the log line the reload must produce
-    local n
-    n=$(mxd_log_count "$1")
+    local _hup_before
+    _hup_before=$(mxd_log_count "$1")
     kill -HUP "$D_PID" || fail "cannot signal mxdetourd"
-    poll 10 mxd_logged "$1" "$n" || fail "no daemon log line /$1/ within 10 s of SIGHUP"
+    poll 10 mxd_logged "$1" "$_hup_before" || fail "no daemon log line /$1/ within 10 s of SIGHUP"
 }
 
 expect_log() { # ERE
