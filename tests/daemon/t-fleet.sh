@@ -11,25 +11,13 @@
 #    and routed; Redis back: each node logs the reconnection, pushes what it
 #    learned meanwhile, and the nodes share again.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
-command -v postmap >/dev/null 2>&1 || skip "postmap not installed (apt-get install postfix)"
+need_cmd postmap "apt-get install postfix"
 REDIS=$(command -v redis-server || echo /usr/bin/redis-server)
-if [ ! -x "$REDIS" ]; then
-    [ "${CI:-}" = true ] && fail "redis-server missing (contrib/deps.sh installs it)"
-    skip "redis-server not installed (apt-get install redis-server)"
-fi
+[ -x "$REDIS" ] || need "redis-server not installed (apt-get install redis-server)"
 
 RSOCK="$TMPD/redis.sock"
 REDIS_PID=""
 N1_PID="" N2_PID="" N3_PID=""
-
-f_cleanup() {
-    d_kill "$N1_PID"
-    d_kill "$N2_PID"
-    d_kill "$N3_PID"
-    d_kill "$REDIS_PID"
-    d_cleanup
-}
-trap f_cleanup EXIT
 
 redis_up() {
     [ -S "$RSOCK" ] && redis-cli -s "$RSOCK" PING 2>/dev/null | grep -q PONG
@@ -39,12 +27,14 @@ redis_start() {
     "$REDIS" --port 0 --unixsocket "$RSOCK" --unixsocketperm 700 --save '' --appendonly no \
         --daemonize no --dir "$TMPD" >>"$TMPD/redis.log" 2>&1 &
     REDIS_PID=$!
-    poll 200 redis_up || fail "redis-server did not answer within 10 s"
+    track "$REDIS_PID"
+    poll 10 redis_up || fail "redis-server did not answer within 10 s"
 }
 
 redis_kill() {
     kill -KILL "$REDIS_PID"
     wait "$REDIS_PID" 2>/dev/null
+    untrack "$REDIS_PID"
     REDIS_PID=""
     rm -f "$RSOCK"
 }
@@ -69,8 +59,9 @@ fleet:
   node: n$1"
     "$MXDD" -f -c "$CONF" 2>>"$TMPD/n$1.log" &
     D_PID=$!
+    track "$D_PID"
     eval "N$1_PID=\$D_PID"
-    poll 200 d_ready || fail "node $1 did not answer within 10 s: $(tail -n 5 "$TMPD/n$1.log")"
+    poll 10 mxd_ready || fail "node $1 did not answer within 10 s: $(tail -n 5 "$TMPD/n$1.log")"
 }
 
 node_log_count() { # N ERE
@@ -98,15 +89,15 @@ expect_answer() { # N ADDRESS WANT WHAT
 
 # Within one second (20 polls of 50 ms, each a postmap run, so a little more).
 expect_soon() { # N ADDRESS WANT WHAT
-    poll 20 answers "$1" "$2" "$3" ||
+    poll 1 answers "$1" "$2" "$3" ||
         fail "$4: node $1: postmap -q $2 gave '$PM_OUT' (exit $PM_RC) after 1 s, want '$3'"
 }
 
-d_dns_start "$D_DIR/fleet.rules"
+dns_start "$D_DIR/fleet.rules"
 redis_start
 for n in 1 2 3; do
     node_start $n
-    poll 200 node_logged $n 'fleet=redis state=up' || fail "node $n: no fleet=redis state=up logged"
+    poll 10 node_logged $n 'fleet=redis state=up' || fail "node $n: no fleet=redis state=up logged"
 done
 node 1
 cli status
@@ -123,7 +114,7 @@ wait_all() {
         answers $n u@broken-a.test "smtp:[127.0.1.1]:25" || return 1
     done
 }
-poll 200 wait_all || fail "lease: node $N answers '$PM_OUT' for broken-a.test after 10 s"
+poll 10 wait_all || fail "lease: node $N answers '$PM_OUT' for broken-a.test after 10 s"
 probed=$(cat "$TMPD"/n?.log | grep -c 'domain=broken-a.test verdict=aaaa-ignored.* via=probe')
 shared=$(cat "$TMPD"/n?.log | grep -c 'domain=broken-a.test verdict=aaaa-ignored.* via=fleet')
 expect_eq "$probed/$shared" "1/2" "lease: nodes that probed/took the verdict"
@@ -144,14 +135,14 @@ node 3
 pm u@healthy-a.test
 wait_verdict healthy-a.test
 node 1
-poll 20 verdict_known healthy-a.test || fail "node 1 does not know healthy-a.test 1 s after node 3"
+poll 1 verdict_known healthy-a.test || fail "node 1 does not know healthy-a.test 1 s after node 3"
 expect_eq "$VERDICT" healthy "node 1's verdict of healthy-a.test"
 expect_eq "$(queries MX healthy-a.test)" 1 "MX queries for healthy-a.test across 3 nodes"
 
 # 3. Redis killed: the same answers, no TEMP, a new domain probed and routed.
 redis_kill
 for n in 1 2 3; do
-    poll 200 node_logged $n 'fleet=redis state=down' || fail "node $n: no state=down logged"
+    poll 10 node_logged $n 'fleet=redis state=down' || fail "node $n: no state=down logged"
     expect_answer $n u@broken-a.test "smtp:[127.0.1.1]:25" "Redis down"
     expect_answer $n u@broken-b.test "smtp:[127.0.1.2]:25" "Redis down"
     expect_answer $n u@healthy-a.test "" "Redis down"
@@ -172,7 +163,7 @@ case $ONE in 0/* | */0) fail "no queries for broken-c.test at the DNS server" ;;
 # 4. Redis back: reconnect, push what was learned, share again.
 redis_start
 for n in 1 2 3; do
-    poll 400 node_logged $n 'fleet=redis state=up' 2 || fail "node $n: no reconnection within 20 s"
+    poll 20 node_logged $n 'fleet=redis state=up' 2 || fail "node $n: no reconnection within 20 s"
 done
 expect_log_n3() { node_logged 3 'fleet=redis pushed=1 '; }
 expect_log_n3 || fail "node 3 did not push the verdict it made while Redis was down"
@@ -192,7 +183,7 @@ done
 
 for n in 1 2 3; do
     node $n
-    d_stop
+    mxd_stop
     eval "N${n}_PID="
 done
 pass

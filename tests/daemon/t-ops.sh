@@ -18,9 +18,9 @@ for verb in probe check-config status lookup explain flush export; do
     done
 done
 
-d_dns_start
+dns_start
 d_write_conf
-d_start
+mxd_start
 
 cli flush
 expect_eq "$CLI_RC" 2 "mxdetour flush without a domain or --all"
@@ -105,7 +105,7 @@ listed.test $LISTED_ROUTE" "mxdetour export (postfix) unchanged"
 
 cli flush --all
 expect_eq "$CLI_RC" 0 "mxdetour flush --all"
-d_stop
+mxd_stop
 cli status --json
 expect_eq "$CLI_RC" 69 "mxdetour status --json without a daemon"
 pass
