@@ -9,5 +9,5 @@ if ! flags=$(pkg-config --cflags --libs yaml-0.1 libidn2 2>/dev/null); then
 fi
 # shellcheck disable=SC2086 # flags is a word list
 fuzz_target conf "$secs" 65536 conf_corpus conf.dict \
-    "src/conf.c src/conf_schema.c src/conf_value.c src/conf_yaml.c src/dname.c src/domlist.c src/util.c" $flags
+    "src/conf.c src/conf_schema.c src/conf_value.c src/conf_yaml.c src/conf_fleet.c src/dname.c src/domlist.c src/util.c" $flags
 exit $FUZZ_FAILED
