@@ -64,7 +64,12 @@ dpkg-deb -c "$deb" | awk '{print $6}' >"$tmp/files"
 for f in ./usr/sbin/mxdetourd ./usr/bin/mxdetour ./etc/mxdetour/mxdetour.yaml \
     ./lib/systemd/system/mxdetourd.service ./usr/share/man/man8/mxdetourd.8.gz \
     ./usr/share/man/man1/mxdetour.1.gz ./usr/share/man/man5/mxdetour.yaml.5.gz \
-    ./usr/share/doc/mxdetour/copyright; do
+    ./usr/share/doc/mxdetour/copyright \
+    ./usr/share/doc/mxdetour/examples/postfix/main.cf.snippet \
+    ./usr/share/doc/mxdetour/examples/postfix/master.cf.snippet \
+    ./usr/share/doc/mxdetour/examples/postfix/milter_header_checks \
+    ./usr/share/doc/mxdetour/examples/sendmail/mxdetour.mc \
+    ./usr/share/doc/mxdetour/examples/grafana/mxdetour.json; do
     grep -qxF "$f" "$tmp/files" || fail "the .deb has no $f"
 done
 dpkg-deb -I "$deb" conffiles | grep -qx /etc/mxdetour/mxdetour.yaml ||
