@@ -13,7 +13,7 @@
  *   END-OF-MESSAGE  finished since RCPT).  Then:
  *                   - FILTER <route> when routing.mode is rewrite and every
  *                     recipient has one and the same non-empty route
- *                     (DESIGN.md 5: whole-message rerouting only then);
+ *                     (doc/design.md §5: whole-message rerouting only then);
  *                   - else, at DATA only, PREPEND "<tag_header>: domain=D
  *                     verdict=V route=R" for the first rerouted domain.  One
  *                     answer carries one action, so only one header fits;

@@ -13,7 +13,7 @@
  * core has a route for the domain and routing.mode is rewrite, "NOTFOUND "
  * otherwise.  Never TEMP or PERM: dict_sockmap(3) turns TEMP into a deferral
  * and PERM into a configuration error, and not knowing is not an error
- * (DESIGN.md 6, STYLE.md 3).  So an unknown map name is NOTFOUND too, with a
+ * (doc/design.md §6, doc/mta-facts.md §2).  So an unknown map name is NOTFOUND too, with a
  * warning logged once per process.
  *
  * Maps:

@@ -1,5 +1,5 @@
 /*
- * sockmap - the socketmap table service (DESIGN.md section 6): one request
+ * sockmap - the socketmap table service (doc/design.md §6): one request
  * "NAME KEY" in, one answer "OK value" / "NOTFOUND " out.  Talks to the core
  * through core.h only.  The connection I/O is src/listen.c's job.
  */

@@ -1,5 +1,5 @@
 /*
- * conf - the configuration snapshot (see conf.h and DESIGN.md section 3):
+ * conf - the configuration snapshot (see conf.h and doc/design.md §3):
  * defaults, reference counting, the domain index, lookups, the summary line
  * and the error list.  Parsing is conf_schema.c's job, value checks
  * conf_value.c's.

@@ -1,5 +1,5 @@
 /*
- * conf - the configuration snapshot of mxdetour.yaml (DESIGN.md section 3).
+ * conf - the configuration snapshot of mxdetour.yaml (doc/design.md §3).
  *
  * conf_load() parses a file into a new, immutable snapshot with refcount 1.
  * On any error it returns NULL and fills *errs with every problem found, each

@@ -16,7 +16,7 @@
 
 struct core_answer {
     enum verdict verdict;       /* VERDICT_UNKNOWN while not known */
-    char route[CORE_ROUTE_MAX]; /* "transport:nexthop" per DESIGN 5; "" = none */
+    char route[CORE_ROUTE_MAX]; /* "transport:nexthop" per doc/design.md §5; "" = none */
     int rewrite;                /* routing.mode is rewrite: front-ends may answer route */
     int probing;                /* a probe for this domain is queued or running */
     uint64_t age_ms;            /* since the verdict was made */
@@ -30,7 +30,7 @@ void core_lookup(const char *domain, struct core_answer *ans);
 size_t core_wait(const char *const *domains, size_t n, unsigned ms);
 /* The current config snapshot, referenced: release with conf_unref(). */
 struct conf *core_conf(void);
-/* One key=value syslog line per decision (DESIGN 7). qid may be NULL. */
+/* One key=value syslog line per decision (doc/design.md §7). qid may be NULL. */
 void core_log_decision(const char *qid, const char *domain, const struct core_answer *a,
                        const char *via);
 

@@ -1,6 +1,6 @@
 /*
  * explain - see explain.h.  The words name what Postfix does with each
- * outcome (MTA-FACTS: an AAAA that times out costs smtp_dns timeout per
+ * outcome (doc/mta-facts.md §1: an AAAA that times out costs smtp_dns timeout per
  * delivery and ends in "Host not found, try again"), so that an admin can
  * check the verdict against the MTA's own log.
  */

@@ -1,6 +1,6 @@
 /*
  * export_fmt - see export_fmt.h.  Every format starts from the Postfix
- * route of DESIGN.md 5 and says what the MTA can say; a route it cannot say
+ * route of doc/design.md §5 and says what the MTA can say; a route it cannot say
  * becomes a comment, never a half route.  Rows are written sorted by
  * domain, so that two exports of the same state are the same file.
  *

@@ -1,5 +1,5 @@
 /*
- * milter - the libmilter front-end (DESIGN.md section 6); see milter.h.
+ * milter - the libmilter front-end (doc/design.md §6); see milter.h.
  * The only file that includes mfapi.h.
  *
  * Per message it remembers the distinct recipient domains (RCPT asks the

@@ -1,5 +1,5 @@
 /*
- * milter - the libmilter front-end (DESIGN.md section 6).  The only file
+ * milter - the libmilter front-end (doc/design.md §6).  The only file
  * that includes mfapi.h.  Runs smfi_main() on a thread of its own; its
  * callbacks reach the core through core.h only.
  */

@@ -3,7 +3,7 @@
  * loads the state, drops to `user`, starts the milter thread and runs the
  * event loop.  Without -f it detaches only once all of that worked: the
  * parent waits on a pipe for the child's "ready", so a failure is said on
- * the admin's terminal with the right exit status (DESIGN 8) instead of in
+ * the admin's terminal with the right exit status (doc/design.md §8) instead of in
  * a log nobody reads yet.  SIGHUP reloads (a bad file is logged and the old
  * config stays), SIGTERM and SIGINT stop: listeners close, requests in
  * flight get up to DRAIN_MS to finish, state is saved, exit 0.

@@ -2,7 +2,7 @@
  * probe_dns - see probe_dns.h.  ARES_FLAG_NOCHECKRESP keeps SERVFAIL,
  * NOTIMP and REFUSED as answers instead of moving on to another server: they
  * are the evidence.  The receive buffer is raised because 200 queries in
- * flight overflow the default one on loopback (MTA-FACTS.md).
+ * flight overflow the default one on loopback (doc/mta-facts.md §4).
  */
 #include "probe_dns.h"
 #include "loop.h"

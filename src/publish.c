@@ -66,7 +66,7 @@ static int needs_postmap(const char *spec, const char **path)
         *path = spec + 9;
         return 0;
     }
-    *path = spec; /* a bare path is an lmdb table, as DESIGN.md's example */
+    *path = spec; /* a bare path is an lmdb table, as doc/design.md §3 says */
     return 1;
 }
 

@@ -3,7 +3,7 @@
  * transport table, so that transport_maps keeps the last routes while the
  * daemon is down.  The value is "TYPE:PATH" (lmdb:, hash:, btree:, cdb: run
  * postmap on the text file PATH; texthash: does not need it) or a bare PATH,
- * which means lmdb:PATH as in DESIGN.md's example.
+ * which means lmdb:PATH (doc/design.md §3).
  * Written atomically: temp file, fsync, rename, then postmap in a child
  * process that the loop never waits for.
  */

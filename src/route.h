@@ -1,6 +1,6 @@
 /*
  * route - the Postfix "transport:nexthop" a verdict earns under the config
- * (DESIGN.md section 5).  Pure.  A route only ever holds text from the
+ * (doc/design.md §5).  Pure.  A route only ever holds text from the
  * config (already validated) or from addresses that inet_ntop() printed.
  */
 #ifndef MXD_ROUTE_H

@@ -1,6 +1,6 @@
 /*
  * route_sendmail - a Postfix route ("transport:nexthop[, nexthop...]",
- * DESIGN.md 5) in Sendmail's mailertable form ("mailer:host[:host...]").
+ * doc/design.md §5) in Sendmail's mailertable form ("mailer:host[:host...]").
  * Pure.  Used by the socketmap's sendmail-mailertable map and by
  * `mxdetour export --format sendmail`, so both say the same.
  */

@@ -1,6 +1,6 @@
 /*
  * verdict - the pure rules that turn DNS evidence into a verdict of
- * DESIGN.md section 4.  No I/O: probe.c fills a struct probe_result, and
+ * doc/design.md §4.  No I/O: probe.c fills a struct probe_result, and
  * verdict_decide() reads it.  Table-driven tests live in tests/unit.
  */
 #ifndef MXD_VERDICT_H

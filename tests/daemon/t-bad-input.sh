@@ -1,7 +1,7 @@
 #!/bin/sh
 # t-bad-input.sh - bad peers on the socketmap, policy and control sockets.
 # After each one the daemon must still run and answer another client
-# correctly; requests that no MTA sends close that connection (DESIGN.md:
+# correctly; requests that no MTA sends close that connection (doc/design.md §6:
 # a bad request closes its connection with a warning), while odd but
 # possible keys (a space in a quoted local part, an over-long domain)
 # answer NOTFOUND and keep it open.

@@ -3,7 +3,7 @@
 # full attribute sets Postfix 3.7 sends (tests/daemon/client.py), several
 # requests per connection as Postfix keeps it open:
 #   one broken recipient    RCPT -> DUNNO, END-OF-MESSAGE -> FILTER <route>
-#   broken + healthy        no FILTER (DESIGN.md 5); PREPEND only at DATA
+#   broken + healthy        no FILTER (doc/design.md §5); PREPEND only at DATA
 #   unknown at RCPT         the probe starts there; learned by
 #                           END-OF-MESSAGE -> FILTER
 #   two broken, two routes  no FILTER

@@ -1,7 +1,7 @@
 #!/bin/sh
 # t-socketmap.sh - the socketmap as Postfix and Sendmail use it, against the
 # real daemon: Postfix's own postmap(1) asks postfix-transport with a full
-# address and with "*" (a pattern table, MTA-FACTS.md); a listed domain
+# address and with "*" (a pattern table, doc/mta-facts.md §2); a listed domain
 # answers its route at once, an unknown broken domain answers NOTFOUND and
 # then, once its probe finished, its pinned route; a healthy domain never
 # gets one.  Sendmail's mailertable map answers "mailer:host".

@@ -76,7 +76,7 @@ write_conf
 
 # One Python run checks, per probe output file, that every line is a JSON
 # object with the fields and types `mxdetour probe --json` promises (names
-# from DESIGN.md section 4), then every expectation collected by expect().
+# from doc/design.md §4), then every expectation collected by expect().
 # Starting Python costs about 150 ms here, so expectations are batched: they
 # are checked at the next probe, at pass, or by check_expects, and a failure
 # lists every expectation that failed.

@@ -59,7 +59,7 @@
 E2E_DIR="$top_srcdir/tests/e2e"
 CONTRIB="$top_srcdir/contrib"
 
-# What Postfix sees in resolv.conf.  MTA-FACTS.md measured timeout:5
+# What Postfix sees in resolv.conf.  doc/mta-facts.md §1 measured timeout:5
 # attempts:2 (10 s per dropped AAAA query); 2 x 2 keeps the suite short and
 # still shows the same effect (about 4 s).
 RESOLV_TIMEOUT=2

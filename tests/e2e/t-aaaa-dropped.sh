@@ -2,7 +2,7 @@
 # t-aaaa-dropped.sh - case 1: a domain whose MX host's name servers drop AAAA
 # queries.  Plain Postfix (inet_protocols = all) delivers only after waiting
 # resolv.conf timeout x attempts for the AAAA answer (about 4 s with the
-# timeout:2 attempts:2 used here; 10 s with timeout:5 in MTA-FACTS.md).
+# timeout:2 attempts:2 used here; 10 s with timeout:5 in doc/mta-facts.md §1).
 # With the contrib snippets and mxdetourd, once the domain is probed
 # (aaaa-ignored, route pinned to the MX host's A address) the next message
 # leaves in well under a second, through the pinned address.  A domain

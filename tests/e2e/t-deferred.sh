@@ -1,5 +1,5 @@
 #!/bin/sh
-# t-deferred.sh - case 2: the domains plain Postfix defers (MTA-FACTS.md):
+# t-deferred.sh - case 2: the domains plain Postfix defers (doc/mta-facts.md §1):
 #   v6only.test   its MX host has no A record, the AAAA query is dropped
 #   afail.test    its MX host's A query gets SERVFAIL, AAAA is dropped
 #   mxdrop.test   the MX query is dropped

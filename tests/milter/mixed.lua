@@ -1,6 +1,6 @@
 -- A healthy and a listed recipient in one message: the listed one is
 -- tagged, but no -Route header, which would send the healthy recipient
--- through the listed domain's route (DESIGN.md section 5).
+-- through the listed domain's route (doc/design.md §5).
 dofile(libdir .. "/lib.lua")
 T.run(function()
     local conn = T.connect()

@@ -250,7 +250,7 @@ static const struct valid_case valid[] = {
     {"log facility daemon, level error",
      "log: {level: error, facility: daemon}\n",
      {"level=error facility=daemon "}},
-    {"domains: the DESIGN example",
+    {"domains: the doc/design.md example",
      "domains:\n"
      "  - contoso.com\n"
      "  - domain: fabrikam.example\n"

@@ -1,5 +1,5 @@
 /*
- * test_route - route_build() of src/route.c (DESIGN.md section 5), table
+ * test_route - route_build() of src/route.c (doc/design.md §5), table
  * driven: each row is a routing config, an optional known-broken entry and
  * a verdict, and the exact route expected ("" = none).  Every row is run in
  * rewrite and in tag mode: the mode decides whether the route is used, not

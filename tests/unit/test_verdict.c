@@ -1,5 +1,5 @@
 /*
- * test_verdict - the verdict rules of src/verdict.c (DESIGN.md section 4),
+ * test_verdict - the verdict rules of src/verdict.c (doc/design.md §4),
  * table driven.  A row describes a probe (MX outcome, up to three MX hosts
  * with their A/AAAA outcomes and A addresses) and the whole expected
  * verdict_info: verdict, host, exact evidence text, pin list, pinnable,
