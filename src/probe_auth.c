@@ -237,9 +237,9 @@ static void on_q(struct pauth_job *j, unsigned idx, const struct dns_result *r,
                  const struct dnsmsg *m, int tcp)
 {
     struct probe_auth_server *sv = &j->out->server[idx];
-    char err[256];
 
     if (!tcp && m && m->truncated && j->set) {
+        char err[256];
         sv->q = *r;
         j->tcp[idx] = pdns_new_direct(j->set->loop, sv->addr, 1, j->set->timeout_ms, j->set->tries,
                                       err, sizeof(err));

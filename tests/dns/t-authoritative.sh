@@ -40,6 +40,7 @@ fakedns_start "$TMPD/ns1" 127.0.0.10 53
 NS1_LOG=$FD_LOG
 fakedns_start "$TMPD/ns2" 127.0.0.11 53
 NS2_LOG=$FD_LOG
+NS2_PID=$!
 write_conf 'routing:
   on_broken: pin-mx
 probe:
@@ -102,6 +103,21 @@ expect $d verdict = aaaa-error
 expect $d evidence = "AAAA $mx SERVFAIL @$srv; authoritative: ns1.$d (127.0.0.10) AAAA REFUSED, ns2.$d (127.0.0.11) a referral for AAAA (RFC 4074 4.5); Postfix is hurt (every server misbehaves)"
 expect $d authoritative.0.outcome = refused
 expect $d authoritative.1.outcome = referral
+
+# TC=1 over UDP and TCP refused (RFC 8906 3.1.5): ns2 again, without TCP;
+# ns1 answers over UDP, and the truncated reply is asked over TCP.
+stop_pid "$NS2_PID"
+set_rules "$TMPD/ns1" "answer 2001:db8::20"
+set_rules "$TMPD/ns2" truncated
+FD_OPTS=--no-tcp fakedns_start "$TMPD/ns2" 127.0.0.11 53
+NS2_LOG=$FD_LOG
+# shellcheck disable=SC2086
+probe $P $d
+expect $d verdict = aaaa-error
+expect $d evidence = "AAAA $mx SERVFAIL @$srv; authoritative: ns1.$d (127.0.0.10) answers, ns2.$d (127.0.0.11) TC=1 for AAAA and TCP fails (RFC 8906 3.1.5); Postfix is hurt intermittently (1 of 2 servers misbehave)"
+expect $d authoritative.1.outcome = tcp-failed
+check_expects
+expect_eq "$(grep -c "udp .* AAAA $mx\. -> truncated" "$NS2_LOG")" 1 "AAAA over UDP at ns2"
 
 # Off (the default): not one NS query, nothing sent to the zone's servers.
 check_expects
