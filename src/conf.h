@@ -92,6 +92,7 @@ struct conf {
     unsigned rate_count; /* rate: rate_count per rate_per_ms */
     unsigned rate_per_ms;
     unsigned wait_ms;
+    int authoritative; /* probe.authoritative: ask the zone's servers after a failure */
 
     enum conf_mode mode;
     enum conf_route on_broken;

@@ -55,6 +55,7 @@ enum ktype {
     K_FACILITY,
     K_DOMAINS,
     K_FLEET,
+    K_SWITCH, /* on | off */
 };
 
 struct key_def {
@@ -98,6 +99,7 @@ static const struct key_def keys[] = {
     {"probe", "max_cached", K_UINT, F(max_cached), 100, 100000000},
     {"probe", "rate", K_RATE, 0, 0, 0},
     {"probe", "wait", K_DURATION0, F(wait_ms), 0, 0},
+    {"probe", "authoritative", K_SWITCH, F(authoritative), 0, 0},
     {"routing", "mode", K_MODE, F(mode), 0, 0},
     {"routing", "on_broken", K_ROUTE, F(on_broken), 0, 0},
     {"routing", "smarthost", K_NEXTHOP0, F(smarthost), 0, 0},
@@ -429,6 +431,9 @@ static void apply(struct pctx *p, const struct key_def *k, const struct conf_nod
         e = conf_parse_transport(s);
         if (e == NULL)
             set_str(c, k->off, s);
+        break;
+    case K_SWITCH:
+        e = conf_value_switch(s, (int *)(void *)(base + k->off));
         break;
     case K_LDD:
         e = conf_value_ldd(s, &c->on_local_dns_down);

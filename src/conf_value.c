@@ -380,6 +380,17 @@ const char *conf_value_mode(const char *s, enum conf_mode *m)
     return NULL;
 }
 
+const char *conf_value_switch(const char *s, int *on)
+{
+    if (strcmp(s, "on") == 0)
+        *on = 1;
+    else if (strcmp(s, "off") == 0)
+        *on = 0;
+    else
+        return "bad value (use on or off)";
+    return NULL;
+}
+
 const char *conf_value_ldd(const char *s, enum conf_ldd *l)
 {
     if (strcmp(s, "none") == 0)

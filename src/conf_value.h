@@ -20,6 +20,7 @@
 int conf_value_uint(const char *s, size_t n, unsigned long long max, unsigned long long *v);
 const char *conf_value_mode(const char *s, enum conf_mode *m);
 const char *conf_value_ldd(const char *s, enum conf_ldd *l);
+const char *conf_value_switch(const char *s, int *on);
 const char *conf_value_account(const char *s);
 const char *conf_value_path(const char *s);
 const char *conf_value_table(const char *s);

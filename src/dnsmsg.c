@@ -84,6 +84,16 @@ static void keep_mx(struct dnsmsg *m, const struct dnsmsg_rr *rr)
 static enum dns_outcome keep(const unsigned char *buf, size_t len, size_t rd, unsigned rdlen,
                              int qtype, struct dnsmsg *m, unsigned *nnull)
 {
+    if (qtype == DNSMSG_T_NS) {
+        size_t p = rd;
+        if (m->nrr == DNSMSG_MAX_RR)
+            return DNS_ANSWER;
+        if (read_name(buf, len, &p, m->rr[m->nrr].data, sizeof(m->rr[0].data)) < 0 ||
+            p != rd + rdlen)
+            return DNS_BADRDATA;
+        m->rr[m->nrr++].pref = 0;
+        return DNS_ANSWER;
+    }
     if (qtype == DNSMSG_T_MX) {
         struct dnsmsg_rr mx;
         size_t p = rd + 2;
@@ -127,19 +137,40 @@ static int follow(char chain[][256], unsigned *hops, const char *target)
     return 0;
 }
 
+/* NS records among the n records at pos (the authority section).  Only a
+ * hint: a section that does not parse ends the count, not the parse. */
+static unsigned count_ns(const unsigned char *buf, size_t len, size_t pos, unsigned n)
+{
+    char owner[256];
+    unsigned count = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        if (read_name(buf, len, &pos, owner, sizeof(owner)) < 0 || pos + 10 > len ||
+            pos + 10 + u16(buf + pos + 8) > len)
+            break;
+        if (u16(buf + pos) == DNSMSG_T_NS)
+            count++;
+        pos += 10 + u16(buf + pos + 8);
+    }
+    return count;
+}
+
 enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *qname, int qtype,
                               struct dnsmsg *m)
 {
     char owner[256], target[256], chain[DNSMSG_MAX_CHAIN + 1][256];
     size_t pos = 12;
-    unsigned qd, an, other = 0, nnull = 0, hops = 0;
+    unsigned qd, an, ns, other = 0, nnull = 0, hops = 0;
 
     /* Only the header fields: clearing all records costs more than a parse. */
     m->rcode = m->truncated = 0;
     m->nrr = 0;
     m->null_mx = 0;
+    m->aa = 0;
+    m->auth_ns = 0;
     if (len < 12 || !(buf[2] & 0x80))
         return DNS_MALFORMED;
+    m->aa = (buf[2] & 0x04) != 0;
     m->rcode = buf[3] & 0x0f;
     m->truncated = (buf[2] & 0x02) != 0;
     switch (m->rcode) {
@@ -162,6 +193,7 @@ enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *
         return DNS_MALFORMED;
     qd = u16(buf + 4);
     an = u16(buf + 6);
+    ns = u16(buf + 8);
     for (unsigned i = 0; i < qd; i++) {
         if (read_name(buf, len, &pos, owner, sizeof(owner)) < 0 || pos + 4 > len)
             return DNS_MALFORMED;
@@ -195,6 +227,7 @@ enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *
             other++;
         }
     }
+    m->auth_ns = count_ns(buf, len, pos, ns);
     if (m->nrr)
         return DNS_ANSWER;
     if (nnull) {

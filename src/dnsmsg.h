@@ -11,6 +11,12 @@
  * are examined.  An exchange "." (RFC 7505 null MX) is never kept: when every
  * MX record has it, the outcome is DNS_ANSWER with null_mx set and no
  * records; among real MX records it is ignored.
+ *
+ * NS: the name servers (data) of the RRset.  The header's AA bit and the
+ * number of NS records in the authority section are kept for every reply
+ * with rcode 0 that is not truncated: an answer without AA, or an empty
+ * answer with NS records in authority, is a referral or a lame answer when
+ * the server was asked as an authoritative one (RFC 4074 section 4.5).
  */
 #ifndef MXD_DNSMSG_H
 #define MXD_DNSMSG_H
@@ -28,15 +34,17 @@
 
 struct dnsmsg_rr {
     unsigned pref;  /* MX only */
-    char data[256]; /* MX exchange name, or A/AAAA address as text */
+    char data[256]; /* MX exchange or NS name, or A/AAAA address as text */
 };
 
 struct dnsmsg {
     int rcode;
     int truncated;
     struct dnsmsg_rr rr[DNSMSG_MAX_RR];
-    unsigned nrr; /* kept records (more are ignored) */
-    int null_mx;  /* MX: only records with the exchange "." */
+    unsigned nrr;     /* kept records (more are ignored) */
+    int null_mx;      /* MX: only records with the exchange "." */
+    int aa;           /* the header's AA bit (any rcode) */
+    unsigned auth_ns; /* NS records in the authority section */
 };
 
 /* Classifies buf as the answer to (qname, qtype): DNS_ANSWER with m->rr

@@ -11,11 +11,13 @@
 #include "conf_warn.h"
 #include "control_client.h"
 #include "dname.h"
+#include "dnsmsg.h"
 #include "explain.h"
 #include "export_fmt.h"
 #include "json.h"
 #include "loop.h"
 #include "probe.h"
+#include "probe_auth.h"
 #include "route.h"
 #include "util.h"
 #include <errno.h>
@@ -96,6 +98,29 @@ static void on_done(void *arg, const char *domain, const struct verdict_info *vi
     j->done = 1;
 }
 
+/* probe.authoritative: one object per name server asked; [] when none was. */
+static size_t json_authoritative(char *out, size_t size, size_t p, const struct probe_auth *a)
+{
+    p = json_raw(out, size, p, "[");
+    for (unsigned i = 0; i < a->nserver; i++) {
+        const struct probe_auth_server *sv = &a->server[i];
+        char why[160];
+        p = json_raw(out, size, p, "%s{\"name\":", i ? "," : "");
+        p = json_str(out, size, p, sv->name);
+        p = json_raw(out, size, p, ",\"address\":");
+        p = json_str(out, size, p, sv->addr);
+        p = json_raw(out, size, p, ",\"zone\":");
+        p = json_str(out, size, p, a->zone);
+        p = json_raw(out, size, p,
+                     ",\"qtype\":\"%s\",\"outcome\":\"%s\",\"a\":\"%s\",\"ms\":%u,\"fault\":",
+                     a->qtype == DNSMSG_T_MX ? "MX" : "AAAA", pauth_outcome(sv),
+                     dns_outcome_name(sv->a.outcome), sv->q.ms > sv->a.ms ? sv->q.ms : sv->a.ms);
+        p = json_str(out, size, p, pauth_fault(a, sv, why, sizeof(why)));
+        p = json_raw(out, size, p, "}");
+    }
+    return json_raw(out, size, p, "]");
+}
+
 static void print_json(const struct job *j, const struct conf *c)
 {
     char out[16384];
@@ -134,7 +159,9 @@ static void print_json(const struct job *j, const struct conf *c)
         }
         p = json_raw(out, sizeof(out), p, "]}");
     }
-    json_raw(out, sizeof(out), p, "]}");
+    p = json_raw(out, sizeof(out), p, "],\"authoritative\":");
+    p = json_authoritative(out, sizeof(out), p, &r->auth);
+    json_raw(out, sizeof(out), p, "}");
     printf("%s\n", out);
 }
 

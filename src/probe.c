@@ -4,6 +4,7 @@
  */
 #include "probe.h"
 #include "dnsmsg.h"
+#include "probe_auth.h"
 #include "probe_dns.h"
 #include "util.h"
 #include <arpa/inet.h>
@@ -14,6 +15,7 @@
 
 struct probe_engine {
     struct pdns *local, *external;
+    struct pauth_set *auth; /* probe.authoritative: on */
     unsigned max_mx, running, timeout_ms, tries;
     int dying; /* queries still in flight end cancelled, not as evidence */
     char **canary;
@@ -45,6 +47,8 @@ struct probe {
     uint64_t start;
     probe_done_cb cb;
     void *arg;
+    struct verdict_info vi;    /* while the authoritative servers are asked */
+    struct probe_result *base; /* the result vi was made from */
 };
 
 struct hostq { /* one A or AAAA query of one MX host */
@@ -69,6 +73,8 @@ struct probe_engine *probe_engine_new(struct loop *l, const struct conf *c, char
                         c->timeout_ms, c->tries, err, errsz);
     if (e->local && c->nexternal)
         e->external = pdns_new(l, c->external, c->nexternal, c->timeout_ms, c->tries, err, errsz);
+    if (e->local && c->authoritative)
+        e->auth = pauth_new(l, e->local, c->timeout_ms, c->tries);
     if (!e->local || (c->nexternal && !e->external)) {
         probe_engine_free(e);
         return NULL;
@@ -81,6 +87,7 @@ void probe_engine_free(struct probe_engine *e)
     if (!e)
         return;
     e->dying = 1;
+    pauth_free(e->auth); /* before the channel its jobs ask through */
     pdns_free(e->local);
     pdns_free(e->external);
     for (size_t i = 0; i < e->ncanary; i++)
@@ -94,7 +101,7 @@ unsigned probe_budget_ms(const struct probe_engine *e)
 {
     unsigned local = 2 * pdns_budget_ms(e->local);
     unsigned ext = e->external ? 2 * pdns_budget_ms(e->external) : 0;
-    return local + (ext > local ? ext : local);
+    return local + (ext > local ? ext : local) + (e->auth ? pauth_budget_ms(e->auth) : 0);
 }
 
 unsigned probe_running(const struct probe_engine *e)
@@ -159,6 +166,39 @@ static void slow_evidence(struct verdict_info *vi, const struct verdict_info *fi
     util_strlcpy(vi->evidence, ev, sizeof(vi->evidence));
 }
 
+static void deliver(struct probe *p, const struct verdict_info *vi, struct probe_result *base)
+{
+    p->local.ms = (unsigned)(util_now_ms() - p->start);
+    if (base == &p->reask)
+        p->reask.ms = p->local.ms;
+    p->e->running--;
+    p->cb(p->arg, p->local.domain, vi, base);
+    free(p);
+}
+
+static void on_authoritative(void *arg)
+{
+    struct probe *p = arg;
+    if (p->e->dying) {
+        cancelled(p);
+        return;
+    }
+    pauth_evidence(&p->base->auth, p->vi.evidence, sizeof(p->vi.evidence));
+    deliver(p, &p->vi, p->base);
+}
+
+/* The verdict names a failing query (AAAA of vi->host, or MX of the
+ * domain): ask the zone's own servers about it before answering. */
+static void ask_authoritative(struct probe *p, const struct verdict_info *vi,
+                              struct probe_result *base)
+{
+    int mx = vi->verdict == VERDICT_MX_ERROR;
+    p->vi = *vi;
+    p->base = base;
+    pauth_start(p->e->auth, mx ? base->domain : vi->host, mx ? DNSMSG_T_MX : DNSMSG_T_AAAA,
+                &base->auth, on_authoritative, p);
+}
+
 static void finish(struct probe *p)
 {
     struct verdict_info vi, first;
@@ -201,12 +241,11 @@ static void finish(struct probe *p)
         size_t n = strlen(vi.evidence);
         snprintf(vi.evidence + n, sizeof(vi.evidence) - n, "; asked twice");
     }
-    p->local.ms = (unsigned)(util_now_ms() - p->start);
-    if (base == &p->reask)
-        p->reask.ms = p->local.ms;
-    p->e->running--;
-    p->cb(p->arg, p->local.domain, &vi, base);
-    free(p);
+    if (p->e->auth && !base->local_down && pauth_wanted(vi.verdict)) {
+        ask_authoritative(p, &vi, base);
+        return;
+    }
+    deliver(p, &vi, base);
 }
 
 static void on_canary(void *arg, const struct dns_result *r, const struct dnsmsg *m)
@@ -271,7 +310,8 @@ static void on_host(void *arg, const struct dns_result *r, const struct dnsmsg *
 
     if (q->qtype == DNSMSG_T_A) {
         h->a = *r;
-        for (unsigned i = 0; m && i < m->nrr && h->naddr < PROBE_MAX_ADDR; i++)
+        for (unsigned i = 0; r->outcome == DNS_ANSWER && i < m->nrr && h->naddr < PROBE_MAX_ADDR;
+             i++)
             util_strlcpy(h->addr[h->naddr++], m->rr[i].data, sizeof(h->addr[0]));
     } else {
         h->aaaa = *r;

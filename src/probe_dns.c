@@ -113,8 +113,9 @@ static void describe_servers(struct pdns *d)
     ares_free_data(list);
 }
 
-struct pdns *pdns_new(struct loop *l, const struct conf_server *srv, size_t n, unsigned timeout_ms,
-                      unsigned tries, char *err, size_t errsz)
+static struct pdns *open_channel(struct loop *l, const struct conf_server *srv, size_t n,
+                                 unsigned timeout_ms, unsigned tries, int flags, char *err,
+                                 size_t errsz)
 {
     struct ares_options o;
     int rc, mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB |
@@ -126,7 +127,7 @@ struct pdns *pdns_new(struct loop *l, const struct conf_server *srv, size_t n, u
         ares_ready = 1;
     }
     memset(&o, 0, sizeof(o));
-    o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOALIASES | ARES_FLAG_NOSEARCH;
+    o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOALIASES | ARES_FLAG_NOSEARCH | flags;
     o.timeout = (int)timeout_ms;
     o.tries = (int)tries;
     o.sock_state_cb = on_sock_state;
@@ -160,6 +161,29 @@ struct pdns *pdns_new(struct loop *l, const struct conf_server *srv, size_t n, u
     describe_servers(d);
     loop_hook(l, on_turn, d);
     return d;
+}
+
+struct pdns *pdns_new(struct loop *l, const struct conf_server *srv, size_t n, unsigned timeout_ms,
+                      unsigned tries, char *err, size_t errsz)
+{
+    return open_channel(l, srv, n, timeout_ms, tries, 0, err, errsz);
+}
+
+/* RD=0: the server answers from its own zones or not at all.  Over UDP a
+ * TC=1 reply is handed back as it is (IGNTC), so the caller sees the
+ * truncation and can ask over TCP itself (USEVC) to tell whether TCP works. */
+struct pdns *pdns_new_direct(struct loop *l, const char *addr, int tcp, unsigned timeout_ms,
+                             unsigned tries, char *err, size_t errsz)
+{
+    struct conf_server srv;
+
+    memset(&srv, 0, sizeof(srv));
+    util_strlcpy(srv.addr, addr, sizeof(srv.addr));
+    srv.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+    srv.port = 53;
+    return open_channel(l, &srv, 1, timeout_ms, tries,
+                        ARES_FLAG_NORECURSE | (tcp ? ARES_FLAG_USEVC : ARES_FLAG_IGNTC), err,
+                        errsz);
 }
 
 void pdns_free(struct pdns *d)
@@ -232,17 +256,18 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
     struct query *q = arg;
     struct dns_result r;
     struct dnsmsg m;
+    int parsed = abuf && alen > 0 && status != ARES_ETIMEOUT;
     (void)timeouts;
 
     memset(&r, 0, sizeof(r));
     r.ms = (unsigned)(util_now_ms() - q->start);
     util_strlcpy(r.server, q->d->first, sizeof(r.server));
-    if (abuf && alen > 0 && status != ARES_ETIMEOUT)
+    if (parsed)
         r.outcome = dnsmsg_parse(abuf, (size_t)alen, q->name, q->qtype, &m);
     else
         r.outcome = from_status(status);
     inflight--;
-    q->cb(q->arg, &r, r.outcome == DNS_ANSWER ? &m : NULL);
+    q->cb(q->arg, &r, parsed ? &m : NULL);
     free(q);
     send_next();
 }

@@ -56,6 +56,11 @@ const char *dns_outcome_name(enum dns_outcome o)
     return (unsigned)o < DNS__COUNT ? outcome_names[o] : "failed";
 }
 
+const char *dns_outcome_evidence(enum dns_outcome o)
+{
+    return (unsigned)o < DNS__COUNT ? outcome_evidence[o] : "failed";
+}
+
 int verdict_is_broken(enum verdict v)
 {
     return v == VERDICT_AAAA_IGNORED || v == VERDICT_AAAA_ERROR || v == VERDICT_MX_ERROR ||

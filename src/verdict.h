@@ -59,6 +59,28 @@ struct probe_host {
     unsigned naddr;
 };
 
+#define PROBE_MAX_AUTH 4 /* authoritative servers asked at most */
+
+/* What one authoritative server of the zone said when asked directly
+ * (RD=0) the query that failed through the resolver, and A of the same name. */
+struct probe_auth_server {
+    char name[256];         /* the NS host */
+    char addr[46];          /* its first IPv4 address; "" none */
+    struct dns_result q, a; /* q: the failing query; a: A of the same name */
+    int lame;               /* q answered without AA (RFC 4074 section 4.5) */
+    int referral;           /* ... and with NS records in authority */
+    int tcp_failed;         /* q: TC=1 over UDP, and no answer over TCP */
+};
+
+struct probe_auth {
+    int qtype;      /* the failing query's type; 0: the servers were not asked */
+    char name[256]; /* its name: the MX host, or the domain for MX */
+    char zone[256]; /* the name whose NS RRset answered; "" none */
+    struct probe_auth_server server[PROBE_MAX_AUTH];
+    unsigned nserver;
+    char note[128]; /* why no server could be asked */
+};
+
 struct probe_result {
     char domain[256];
     struct dns_result mx;
@@ -69,6 +91,7 @@ struct probe_result {
     unsigned ms;                /* whole probe */
     int local_down;             /* the local resolver failed the canary: no verdict */
     unsigned timeout_ms, tries; /* for evidence text */
+    struct probe_auth auth;     /* probe.authoritative: what the zone's servers said */
 };
 
 struct verdict_info {
@@ -84,6 +107,8 @@ struct verdict_info {
 const char *verdict_name(enum verdict v);
 int verdict_from_name(const char *s, enum verdict *v);
 const char *dns_outcome_name(enum dns_outcome o);
+/* The outcome as evidence text spells it: rcodes as dig does ("SERVFAIL"). */
+const char *dns_outcome_evidence(enum dns_outcome o);
 /* 1 for verdicts that the routing config may reroute. */
 int verdict_is_broken(enum verdict v);
 

@@ -3,12 +3,13 @@
 
 Usage:
   /usr/bin/python3 tests/dns/fakedns.py --listen 127.0.0.1 --port PORT --rules FILE
-                                        [--pidfile F] [--portfile F] [--quiet]
+                                        [--pidfile F] [--portfile F] [--quiet] [--no-tcp]
 
 Serves UDP and TCP on one loopback address and port (--port 0 picks a free
 port that is free for both, and --portfile writes it once both sockets are
 bound; the pidfile is written at the same moment, so its existence means
-"ready").  It refuses non-loopback addresses: these tests must never send
+"ready").  --no-tcp closes the TCP socket once the port is chosen: a client
+that follows a truncated answer over TCP is refused (RFC 8906 3.1.5).  It refuses non-loopback addresses: these tests must never send
 traffic off the machine.
 
 Rules file, one rule a line, '#' starts a comment:
@@ -26,6 +27,14 @@ ACTION:
   malformed            a header claiming one answer, then garbage bytes
   wrongtype            a TXT record instead of the type asked for
   badrdata             a record of the asked type with 3 bytes of RDATA
+  lame                 NOERROR, no records and no AA bit: a server that is
+                       not authoritative for the zone (RFC 4074 4.5)
+  referral             no AA, no answer, and an NS record of the name's
+                       top-level domain in authority (ns.TLD): a referral
+                       instead of an answer (RFC 4074 4.5)
+Every other reply carries the AA bit; RD is echoed and never acted on (the
+server never recurses), so it serves a client asking with RD=0 or RD=1 the
+same.
 A name with no rule at all is NXDOMAIN; a name with rules, none of them for
 the asked type, is NODATA, unless the name has a CNAME: then the chain is
 answered as an authoritative server would (target records follow).
@@ -52,11 +61,11 @@ import struct
 import sys
 import time
 
-from dnslib import CLASS, DNSHeader, DNSQuestion, DNSRecord, QTYPE, RCODE, RD, RR
+from dnslib import CLASS, DNSHeader, DNSQuestion, DNSRecord, NS, QTYPE, RCODE, RD, RR
 from dnslib.label import DNSBuffer
 
 SIMPLE = {"nodata", "nxdomain", "drop", "servfail", "formerr", "notimp", "refused",
-          "truncated", "malformed", "wrongtype", "badrdata"}
+          "truncated", "malformed", "wrongtype", "badrdata", "lame", "referral"}
 RCODES = {"nxdomain": RCODE.NXDOMAIN, "servfail": RCODE.SERVFAIL, "formerr": RCODE.FORMERR,
           "notimp": RCODE.NOTIMP, "refused": RCODE.REFUSED}
 TTL = 300
@@ -275,6 +284,12 @@ def build_response(zone, q):
         resp.header.rcode = RCODES[action]
     elif action == "truncated":
         resp.header.tc = 1
+    elif action in ("lame", "referral"):
+        resp.header.aa = 0
+        if action == "referral":
+            tld = norm(str(qname)).split(".")[-1]
+            resp.add_auth(RR(rname=tld + ".", rtype=QTYPE.NS, rclass=CLASS.IN, ttl=TTL,
+                             rdata=NS("ns.%s." % tld)))
     elif action == "wrongtype":
         resp.add_answer(RR.fromZone('%s %d IN TXT "wrong type"' % (qname, TTL))[0])
     elif action == "badrdata":
@@ -346,7 +361,7 @@ class TcpConn:
 
 
 class Server:
-    def __init__(self, zone, addr, port):
+    def __init__(self, zone, addr, port, tcp=True):
         self.zone = zone
         self.sel = selectors.DefaultSelector()
         self.timers = []  # (when, seq, fn)
@@ -356,7 +371,10 @@ class Server:
         self.udp, self.tcp = self._bind(family, addr, port)
         self.port = self.udp.getsockname()[1]
         self.sel.register(self.udp, selectors.EVENT_READ, ("udp", None))
-        self.sel.register(self.tcp, selectors.EVENT_READ, ("listen", None))
+        if tcp:
+            self.sel.register(self.tcp, selectors.EVENT_READ, ("listen", None))
+        else:
+            self.tcp.close()
         self.stop = False
 
     @staticmethod
@@ -541,6 +559,7 @@ def main():
     ap.add_argument("--pidfile")
     ap.add_argument("--portfile")
     ap.add_argument("--quiet", action="store_true", help="do not log each query")
+    ap.add_argument("--no-tcp", action="store_true", help="serve UDP only: TCP is refused")
     a = ap.parse_args()
     try:
         if not ipaddress.ip_address(a.listen).is_loopback:
@@ -560,7 +579,7 @@ def main():
         global log
         log = lambda msg: None  # noqa: E731
     try:
-        srv = Server(zone, a.listen, a.port)
+        srv = Server(zone, a.listen, a.port, tcp=not a.no_tcp)
     except OSError as e:
         sys.stderr.write("fakedns: cannot bind %s:%d: %s\n" % (a.listen, a.port, e))
         return 1

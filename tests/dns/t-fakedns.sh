@@ -19,6 +19,8 @@ mal.test AAAA malformed
 tc.test AAAA truncated
 wt.test AAAA wrongtype
 br.test AAAA badrdata
+lm.test AAAA lame
+rl.test AAAA referral
 dl.test AAAA delay 300 answer 2001:db8::1
 dl.test A delay 200 nodata
 all.test ANY refused
@@ -93,6 +95,24 @@ check("all.test", "MX", ("REFUSED", 0, ()))
 check("x.y.wild.test", "A", ("SERVFAIL", 0, ()))
 check("wild.test", "A", ("NXDOMAIN", 0, ()))
 
+# AA on every reply but lame and referral; RD echoed, never acted on.
+def head(name, qtype, rd):
+    q = DNSRecord.question(name, qtype)
+    q.header.rd = rd
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(0.8)
+    s.sendto(q.pack(), ("127.0.0.1", port))
+    r = DNSRecord.parse(s.recvfrom(65535)[0])
+    return (r.header.aa, r.header.rd, len(r.rr),
+            tuple((QTYPE.get(x.rtype), str(x.rname), str(x.rdata)) for x in r.auth))
+for name, qtype, rd, want in (("ok.test", "MX", 0, (1, 0, 1, ())),
+                              ("ok.test", "MX", 1, (1, 1, 1, ())),
+                              ("lm.test", "AAAA", 0, (0, 0, 0, ())),
+                              ("rl.test", "AAAA", 0, (0, 0, 0, (("NS", "test.", "ns.test."),)))):
+    got = head(name, qtype, rd)
+    if got != want:
+        bad.append("%s %s rd=%d: aa, rd, answers, authority %r, want %r" % (name, qtype, rd, got, want))
+
 # A delayed answer must not hold up the others.
 t0 = time.monotonic()
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -144,6 +164,16 @@ for b in bad:
 sys.exit(1 if bad else 0)
 EOF2
 grep -q 'AAAA d.test. -> drop' "$FD_LOG" || fail "queries are not logged"
+# --no-tcp: UDP answers, a TCP connection is refused.
+FD_OPTS=--no-tcp fakedns_start "$TMPD/rules"
+"$PY" - "$FD_PORT" <<'EOF3' || fail "--no-tcp: TCP was not refused"
+import socket, sys
+try:
+    socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()
+except ConnectionRefusedError:
+    sys.exit(0)
+sys.exit(1)
+EOF3
 # A bad rules file is refused at start with FILE:LINE.
 echo "x.test A answer not-an-address" >"$TMPD/badrules"
 if "$PY" "$FAKEDNS" --port 0 --rules "$TMPD/badrules" 2>"$TMPD/err"; then

@@ -56,6 +56,9 @@ static void one(const uint8_t *data, size_t size, int qtype)
     CHECK(m.nrr <= DNSMSG_MAX_RR);
     CHECK(m.truncated == 0 || m.truncated == 1);
     CHECK(m.rcode >= 0 && m.rcode <= 15);
+    CHECK(m.aa == (size >= 12 && (data[2] & 0x80) && (data[2] & 0x04)));
+    if (size >= 12)
+        CHECK(m.auth_ns <= (unsigned)(data[8] << 8 | data[9]));
     if (size >= 12 && (data[2] & 0x80))
         CHECK(m.rcode == (data[3] & 0x0f));
     if (o == DNS_NXDOMAIN || o == DNS_SERVFAIL || o == DNS_FORMERR || o == DNS_NOTIMP ||
@@ -74,13 +77,16 @@ static void one(const uint8_t *data, size_t size, int qtype)
             CHECK(inet_pton(AF_INET, d, addr) == 1);
         else if (qtype == DNSMSG_T_AAAA)
             CHECK(inet_pton(AF_INET6, d, addr) == 1);
-        else /* kept sorted by preference; a "." exchange never kept */
+        else if (qtype == DNSMSG_T_NS)
+            CHECK(m.rr[i].pref == 0); /* any name, the root too */
+        else                          /* kept sorted by preference; a "." exchange never kept */
             CHECK(m.rr[i].pref <= 0xffff && m.rr[i].data[0] &&
                   (i == 0 || m.rr[i - 1].pref <= m.rr[i].pref));
     }
     /* Names compare case-insensitively, with or without the final dot. */
     o2 = dnsmsg_parse(data, size, "EXAMPLE.Test.", qtype, &m2);
-    CHECK(o2 == o && m2.nrr == m.nrr && m2.rcode == m.rcode && m2.null_mx == m.null_mx);
+    CHECK(o2 == o && m2.nrr == m.nrr && m2.rcode == m.rcode && m2.null_mx == m.null_mx &&
+          m2.aa == m.aa && m2.auth_ns == m.auth_ns);
     for (unsigned i = 0; o == DNS_ANSWER && i < m.nrr; i++)
         CHECK(strcmp(m.rr[i].data, m2.rr[i].data) == 0 && m.rr[i].pref == m2.rr[i].pref);
 }
@@ -90,5 +96,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     one(data, size, DNSMSG_T_A);
     one(data, size, DNSMSG_T_AAAA);
     one(data, size, DNSMSG_T_MX);
+    one(data, size, DNSMSG_T_NS);
     return 0;
 }

@@ -32,7 +32,8 @@
 #                         tests/dns/fakedns.py on ADDR:PORT (default
 #                         127.0.0.1, a free port); waits until it answers a
 #                         query; sets FD_PORT (and DNS_PORT), FD_LOG (the
-#                         first server logs to $TMPD/dns.log, then dns2.log...)
+#                         first server logs to $TMPD/dns.log, then dns2.log...);
+#                         FD_OPTS: more fakedns options (FD_OPTS=--no-tcp)
 #   mxd_start             `mxdetourd -f -c $CONF`, stderr appended to
 #                         $TMPD/daemon.log, D_PID; waits (10 s) until the
 #                         layer's mxd_ready succeeds
@@ -222,7 +223,8 @@ fakedns_start() { # RULES [ADDR [PORT]]
     pf="$TMPD/fakedns$FD_N.port"
     FD_LOG="$TMPD/dns.log"
     [ "$FD_N" = 1 ] || FD_LOG="$TMPD/dns$FD_N.log"
-    $IN_NS "$PY" "$FAKEDNS" --listen "$addr" --port "${3:-0}" --portfile "$pf" --rules "$1" 2>>"$FD_LOG" &
+    # shellcheck disable=SC2086 # FD_OPTS is a list of options
+    $IN_NS "$PY" "$FAKEDNS" ${FD_OPTS:-} --listen "$addr" --port "${3:-0}" --portfile "$pf" --rules "$1" 2>>"$FD_LOG" &
     pid=$!
     track "$pid"
     poll 10 fakedns_up "$pf" "$pid" || fail "fakedns did not start within 10 s: $(cat "$FD_LOG")"

@@ -105,9 +105,9 @@ static void dump(const struct conf *c, char *buf, size_t size)
     cat(buf, size,
         " timeout=%u tries=%u concurrency=%u max_mx=%u recheck=%u max_pending=%u max_cached=%u "
         "rate=%u/%u "
-        "wait=%u",
+        "wait=%u authoritative=%s",
         c->timeout_ms, c->tries, c->concurrency, c->max_mx, c->recheck_ms, c->max_pending,
-        c->max_cached, c->rate_count, c->rate_per_ms, c->wait_ms);
+        c->max_cached, c->rate_count, c->rate_per_ms, c->wait_ms, c->authoritative ? "on" : "off");
     cat(buf, size, " mode=%s on_broken=%s smarthost=%s transport=%s ldd=%s tag_header=%s",
         c->mode == MODE_TAG ? "tag" : "rewrite", conf_route_name(c->on_broken), c->smarthost,
         c->transport, ldd[c->on_local_dns_down], c->tag_header);
@@ -148,7 +148,7 @@ static const struct valid_case valid[] = {
       "state_file=/var/lib/mxdetour/verdicts", "local=system",
       "timeout=2000 tries=2 concurrency=200 max_mx=5 recheck=3600000 max_pending=10000 "
       "max_cached=1000000 "
-      "rate=600/60000 wait=1000",
+      "rate=600/60000 wait=1000 authoritative=off",
       "mode=rewrite on_broken=pin-mx smarthost= transport=smtp ldd=none tag_header=X-MXDetour",
       "publish= postfix_config= level=info facility=mail domains= metrics= "}},
     {"fleet off by default", "", {"fleet= prefix=mxdetour: node="}},
@@ -194,6 +194,8 @@ static const struct valid_case valid[] = {
     {"durations in every unit",
      "probe:\n  timeout: 500ms\n  recheck: 1d\n  wait: 10m\n",
      {"timeout=500 ", "recheck=86400000 ", "wait=600000"}},
+    {"authoritative on", "probe:\n  authoritative: on\n", {"wait=1000 authoritative=on"}},
+    {"authoritative off", "probe:\n  authoritative: off\n", {"authoritative=off"}},
     {"wait 0 and 0s", "probe:\n  wait: 0\n", {"wait=0"}},
     {"wait 0s", "probe:\n  wait: 0s\n  recheck: 2h\n", {"recheck=7200000", "wait=0"}},
     {"integer bounds",
@@ -323,6 +325,10 @@ static const struct invalid_case invalid[] = {
      "t.yaml:2:12: probe.recheck: bad duration \"-1h\" (use 500ms, 2s, 10m, 1h, 1d)"},
     {"probe:\n  wait: 1 s\n",
      "t.yaml:2:9: probe.wait: bad duration \"1 s\" (use 500ms, 2s, 10m, 1h, 1d)"},
+    {"probe:\n  authoritative: yes\n",
+     "t.yaml:2:18: probe.authoritative: bad value \"yes\" (use on or off)"},
+    {"probe:\n  authoritative: \"\"\n",
+     "t.yaml:2:18: probe.authoritative: bad value \"\" (use on or off)"},
     {"probe:\n  tries: 0\n", "t.yaml:2:10: probe.tries: bad number \"0\" (use 1..10)"},
     {"probe:\n  tries: 11\n", "t.yaml:2:10: probe.tries: bad number \"11\" (use 1..10)"},
     {"probe:\n  concurrency: lots\n",

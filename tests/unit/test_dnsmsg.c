@@ -4,6 +4,8 @@
  * inside a record, compression pointers (also a loop), CNAME chains (also
  * loops), wrong types, bad RDATA, MX sets larger than what is kept, null MX.  Each row is a packet
  * builder, the question and the expected outcome with every kept record.
+ * test_authority: the AA bit, NS names and the NS records of the authority
+ * section that tell a referral or a lame answer (RFC 4074 section 4.5).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 #define T_CNAME DNSMSG_T_CNAME
 #define T_TXT   DNSMSG_T_TXT
 #define T_SOA   6
+#define T_NS    DNSMSG_T_NS
 #define QNAME   "example.test"
 #define QOFF    12 /* offset of the question name: target of 0xc00c */
 /* clang-format off */
@@ -802,12 +805,78 @@ static void test_long_name(void **state)
     assert_int_equal(m.rr[0].data[254], 'a');
 }
 
+/* NS RRset of the question name, AA set, the second name compressed. */
+static void b_ns2(struct pkt *p)
+{
+    head(p, 0x0400, 0, 2, T_NS);
+    rrq(p, T_NS, 3 + 1 + 2);
+    put8(p, 3);
+    putraw(p, "ns1", 3);
+    put16(p, 0xc000 | QOFF);
+    rrq(p, T_NS, (unsigned)strlen("ns2.example.net") + 2);
+    putname(p, "ns2.example.net");
+}
+
+/* A referral: no AA, no answer, the NS records of a zone in authority
+ * (and the glue of one in additional, which nothing reads). */
+static void b_referral(struct pkt *p)
+{
+    head(p, 0, 0, 0, T_AAAA);
+    p->b[9] = 2;  /* nscount */
+    p->b[11] = 1; /* arcount */
+    rrname(p, "test", T_NS, (unsigned)strlen("a.nic.test") + 2);
+    putname(p, "a.nic.test");
+    rrname(p, "test", T_NS, (unsigned)strlen("b.nic.test") + 2);
+    putname(p, "b.nic.test");
+    rrname(p, "a.nic.test", T_A, 4);
+    put16(p, 0xc000);
+    put16(p, 0x0201);
+}
+
+static void test_authority(void **state)
+{
+    struct pkt p;
+    struct dnsmsg m;
+
+    (void)state;
+    b_ns2(&p);
+    assert_int_equal(dnsmsg_parse(p.b, p.n, QNAME, T_NS, &m), DNS_ANSWER);
+    assert_int_equal(m.nrr, 2);
+    assert_string_equal(m.rr[0].data, "ns1.example.test");
+    assert_string_equal(m.rr[1].data, "ns2.example.net");
+    assert_int_equal(m.aa, 1);
+    assert_int_equal(m.auth_ns, 0);
+
+    b_referral(&p);
+    assert_int_equal(dnsmsg_parse(p.b, p.n, QNAME, T_AAAA, &m), DNS_NODATA);
+    assert_int_equal(m.aa, 0);
+    assert_int_equal(m.auth_ns, 2);
+    /* An authority section cut short (here inside the second NS record)
+     * counts the records before the cut and does not make the reply
+     * malformed: it is only a hint. */
+    assert_int_equal(dnsmsg_parse(p.b, p.n - 30, QNAME, T_AAAA, &m), DNS_NODATA);
+    assert_int_equal(m.auth_ns, 1);
+
+    /* NODATA from the zone itself: AA, SOA (not NS) in authority. */
+    b_nodata_soa(&p);
+    assert_int_equal(dnsmsg_parse(p.b, p.n, QNAME, T_AAAA, &m), DNS_NODATA);
+    assert_int_equal(m.aa, 1);
+    assert_int_equal(m.auth_ns, 0);
+    /* NXDOMAIN keeps AA too: RFC 4074 4.2 needs to know it came from the zone. */
+    b_nxdomain(&p);
+    assert_int_equal(dnsmsg_parse(p.b, p.n, QNAME, T_A, &m), DNS_NXDOMAIN);
+    assert_int_equal(m.aa, 1);
+    b_nodata(&p);
+    assert_int_equal(dnsmsg_parse(p.b, p.n, QNAME, T_AAAA, &m), DNS_NODATA);
+    assert_int_equal(m.aa, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),      cmocka_unit_test(test_cut),
         cmocka_unit_test(test_many),      cmocka_unit_test(test_mx_best),
-        cmocka_unit_test(test_long_name),
+        cmocka_unit_test(test_long_name), cmocka_unit_test(test_authority),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
