@@ -40,6 +40,24 @@ if [ -z "$pass" ]; then
     exit 1
 fi
 [ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+# The sanitizer and clang builds (tests/sanitize.sh), each counted like the
+# tests above; MXD_SANITIZE=0 leaves them out of a quick local run.
+if [ "${MXD_SANITIZE:-1}" != 0 ]; then
+    for job in clang asan tsan; do
+        bash tests/sanitize.sh "$job" >"sanitize-$job.log" 2>&1
+        grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS): ' "sanitize-$job.log"
+        grep -qE '^(FAIL|ERROR)' "sanitize-$job.log" && sed -n '/^---- /,$p' "sanitize-$job.log" | head -80
+        line=$(tail -n 1 "sanitize-$job.log")
+        if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+            pass=$((pass + BASH_REMATCH[1]))
+            failed=$((failed + BASH_REMATCH[2]))
+            skip=$((${skip:-0} + BASH_REMATCH[3]))
+        else
+            echo "suite: tests/sanitize.sh $job ended without a summary: $line"
+            failed=$((failed + 1))
+        fi
+    done
+fi
 skip_forbidden=0
 if [ "${CI:-}" = true ] && [ "${skip:-0}" -ne 0 ]; then
     skip_forbidden=1
