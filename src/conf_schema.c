@@ -50,6 +50,7 @@ enum ktype {
     K_NEXTHOP0, /* a next hop or "" */
     K_TRANSPORT,
     K_LDD,
+    K_SWITCH, /* off|on */
     K_HEADER,
     K_LEVEL,
     K_FACILITY,
@@ -106,6 +107,7 @@ static const struct key_def keys[] = {
     {"routing", "tag_header", K_HEADER, F(tag_header), 0, 0},
     {"routing", "publish", K_TABLE, F(publish), 0, 0},
     {"routing", "postfix_config", K_PATH, F(postfix_config), 0, 0},
+    {"routing", "rescue", K_SWITCH, F(rescue), 0, 0},
     {"log", "level", K_LEVEL, F(log_level), 0, 0},
     {"log", "facility", K_FACILITY, F(log_facility), 0, 0},
     {"fleet", "redis", K_FLEET, F(fleet_redis), 0, 0},
@@ -439,6 +441,9 @@ static void apply(struct pctx *p, const struct key_def *k, const struct conf_nod
         e = conf_value_header(s);
         if (e == NULL)
             set_str(c, k->off, s);
+        break;
+    case K_SWITCH:
+        e = conf_value_switch(s, (int *)(void *)(base + k->off));
         break;
     case K_LEVEL:
         e = conf_parse_level(s, &c->log_level);

@@ -380,6 +380,17 @@ const char *conf_value_mode(const char *s, enum conf_mode *m)
     return NULL;
 }
 
+const char *conf_value_switch(const char *s, int *v)
+{
+    if (strcmp(s, "off") == 0)
+        *v = 0;
+    else if (strcmp(s, "on") == 0)
+        *v = 1;
+    else
+        return "bad switch (use off or on)";
+    return NULL;
+}
+
 const char *conf_value_ldd(const char *s, enum conf_ldd *l)
 {
     if (strcmp(s, "none") == 0)
