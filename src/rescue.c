@@ -18,10 +18,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_WAITING     64     /* domains waiting for a pass (one scan's worth) */
-#define MAX_KICKS       64     /* postqueue -i children running at once */
-#define SECOND_PASS_MS  31000  /* qmgr's address cache is 30 s */
-#define PUBLISH_WAIT_MS 10000  /* the table's postmap never finishing: go anyway */
+#define MAX_WAITING     64    /* domains waiting for a pass (one scan's worth) */
+#define MAX_KICKS       64    /* postqueue -i children running at once */
+#define SECOND_PASS_MS  31000 /* qmgr's address cache is 30 s */
+#define PUBLISH_WAIT_MS 10000 /* the table's postmap never finishing: go anyway */
 #define MAX_LINE        (4u << 20)
 
 struct waiting {

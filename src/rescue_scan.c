@@ -122,7 +122,7 @@ struct msg {
     const char *const *domains;
     size_t n;
     char queue[32];
-    char *qid;
+    char qid[RESCUE_QID_MAX];
     uint64_t mask;
 };
 
@@ -174,7 +174,7 @@ static void message(struct rd *r, const char *key, void *arg)
     if (strcmp(key, "queue_name") == 0) {
         str(r, m->queue, sizeof(m->queue));
     } else if (strcmp(key, "queue_id") == 0) {
-        str(r, m->qid, RESCUE_QID_MAX);
+        str(r, m->qid, sizeof(m->qid));
     } else if (strcmp(key, "recipients") == 0) {
         if (!eat(r, '[')) {
             r->bad = 1;
@@ -196,16 +196,18 @@ uint64_t rescue_scan_line(const char *line, const char *const *domains, size_t n
                           char qid[RESCUE_QID_MAX])
 {
     struct rd r = {line, 0};
-    struct msg m = {domains, n, "", qid, 0};
+    struct msg m = {domains, n, "", "", 0};
 
     qid[0] = '\0';
     object(&r, 0, message, &m);
-    if (r.bad || strcmp(m.queue, "deferred") != 0 || !qid[0])
+    if (r.bad || strcmp(m.queue, "deferred") != 0 || !m.qid[0])
         return 0;
     /* A queue ID is letters and digits: anything else is not passed to
      * postqueue -i as an argument. */
-    for (const char *p = qid; *p; p++)
+    for (const char *p = m.qid; *p; p++)
         if (!isalnum((unsigned char)*p))
             return 0;
+    if (m.mask)
+        memcpy(qid, m.qid, RESCUE_QID_MAX);
     return m.mask;
 }
