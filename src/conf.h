@@ -102,6 +102,7 @@ struct conf {
     char *tag_header;
     char *publish;        /* "" = off */
     char *postfix_config; /* postmap -c DIR; "" = Postfix's own default */
+    int rescue;           /* routing.rescue: retry deferred mail on a new route */
 
     char *fleet_redis;  /* "" = off, "unix:PATH" or "HOST:PORT" */
     char *fleet_prefix; /* prefix of every Redis key and channel */

@@ -50,12 +50,12 @@ enum ktype {
     K_NEXTHOP0, /* a next hop or "" */
     K_TRANSPORT,
     K_LDD,
+    K_SWITCH, /* off|on */
     K_HEADER,
     K_LEVEL,
     K_FACILITY,
     K_DOMAINS,
     K_FLEET,
-    K_SWITCH, /* on | off */
 };
 
 struct key_def {
@@ -108,6 +108,7 @@ static const struct key_def keys[] = {
     {"routing", "tag_header", K_HEADER, F(tag_header), 0, 0},
     {"routing", "publish", K_TABLE, F(publish), 0, 0},
     {"routing", "postfix_config", K_PATH, F(postfix_config), 0, 0},
+    {"routing", "rescue", K_SWITCH, F(rescue), 0, 0},
     {"log", "level", K_LEVEL, F(log_level), 0, 0},
     {"log", "facility", K_FACILITY, F(log_facility), 0, 0},
     {"fleet", "redis", K_FLEET, F(fleet_redis), 0, 0},

@@ -19,8 +19,9 @@
 /* 1 and *v when s[0..n) is a decimal number not above max. */
 int conf_value_uint(const char *s, size_t n, unsigned long long max, unsigned long long *v);
 const char *conf_value_mode(const char *s, enum conf_mode *m);
+/* off|on into *v (0 or 1). */
+const char *conf_value_switch(const char *s, int *v);
 const char *conf_value_ldd(const char *s, enum conf_ldd *l);
-const char *conf_value_switch(const char *s, int *on);
 const char *conf_value_account(const char *s);
 const char *conf_value_path(const char *s);
 const char *conf_value_table(const char *s);

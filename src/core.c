@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "probe.h"
 #include "publish.h"
+#include "rescue.h"
 #include "route.h"
 #include "state.h"
 #include "util.h"
@@ -425,6 +426,8 @@ static void take(const char *domain, const struct verdict_info *vi, uint64_t mad
             schedule(&publish_timer, PUBLISH_DELAY_MS, publish_now);
         int moved = strcmp(a.route, before.route) != 0;
         schedule_save(moved ? SAVE_ROUTE_DELAY_MS : SAVE_DELAY_MS);
+        if (moved && c->rescue && a.rewrite && a.route[0])
+            rescue_route(loop, c, domain, a.route);
     }
     conf_unref(c);
 }
@@ -609,6 +612,7 @@ void core_stop(void)
     if (c->publish[0])
         publish(1);
     publish_reap_all();
+    rescue_stop();
     conf_unref(c);
     probe_engine_free(old_engine);
     probe_engine_free(engine);

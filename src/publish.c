@@ -25,11 +25,30 @@ struct postmap_child {
     pid_t pid;
     char table[4200];
     char command[8300];
+    unsigned long seq;
 };
 static struct postmap_child running[MAX_CHILDREN];
 static unsigned nrunning;
 
 static int run_postmap(const char *spec, int bare, const char *postfix_config, int wait);
+
+static unsigned long seq_started, seq_done;
+
+unsigned long publish_seq_next(void)
+{
+    return seq_started + 1;
+}
+
+unsigned long publish_seq_done(void)
+{
+    return seq_done;
+}
+
+static void done(unsigned long seq)
+{
+    if (seq > seq_done)
+        seq_done = seq;
+}
 
 /* The account postmap runs as when the daemon is still root (the start-up
  * publish): a table built by root could not be updated by the daemon
@@ -78,6 +97,8 @@ int publish_write(const char *spec, const char *text, const char *postfix_config
     /* 0644: Postfix reads a texthash: table itself, as its own user. */
     FILE *f = atomic_open(path, 0644, tmp, sizeof(tmp));
 
+    seq_started++;
+
     if (f)
         fputs(text, f); /* a write error shows in atomic_commit() */
     if (!f || atomic_commit(f, tmp, path) != 0) {
@@ -88,6 +109,7 @@ int publish_write(const char *spec, const char *text, const char *postfix_config
     if (postmap)
         return run_postmap(spec, path == spec, postfix_config, wait);
     metrics_publish(1);
+    done(seq_started);
     return 0;
 }
 
@@ -115,7 +137,9 @@ static int postmap_ended(const struct postmap_child *ch, int status)
 {
     int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     metrics_publish(ok);
-    if (!ok)
+    if (ok)
+        done(ch->seq);
+    else
         postmap_failed(ch, status);
     return ok ? 0 : -1;
 }
@@ -133,6 +157,7 @@ static int run_postmap(const char *spec, int bare, const char *postfix_config, i
         running[0] = running[--nrunning];
     }
     struct postmap_child *ch = &running[nrunning];
+    ch->seq = seq_started;
     snprintf(typed, sizeof(typed), "%s%s", bare ? "lmdb:" : "", spec);
     util_strlcpy(ch->table, typed, sizeof(ch->table));
     if (postfix_config && postfix_config[0])

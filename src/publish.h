@@ -16,6 +16,11 @@
  * otherwise the loop reaps it later.  Returns 0 or -1 (logged with the
  * table, the command and how it failed). */
 int publish_write(const char *spec, const char *text, const char *postfix_config, int wait);
+/* Each publish_write() has a number, 1, 2, ...: the next one's, and the
+ * highest whose table is complete (postmap done).  rescue.c waits for the
+ * table to hold a new route before it retries deferred mail. */
+unsigned long publish_seq_next(void);
+unsigned long publish_seq_done(void);
 /* Reaps finished postmap children; call from time to time. */
 void publish_reap(void);
 /* Waits for every postmap child (at exit). */

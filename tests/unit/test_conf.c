@@ -121,6 +121,7 @@ static void dump(const struct conf *c, char *buf, size_t size)
             d->transport ? d->transport : "-", d->note ? d->note : "-", d->line, d->column);
     }
     cat(buf, size, " metrics=%s ", c->listen_metrics);
+    cat(buf, size, "rescue=%s ", c->rescue ? "on" : "off");
 }
 
 static void print_errs(const struct conf_errs *e)
@@ -152,6 +153,8 @@ static const struct valid_case valid[] = {
       "mode=rewrite on_broken=pin-mx smarthost= transport=smtp ldd=none tag_header=X-MXDetour",
       "publish= postfix_config= level=info facility=mail domains= metrics= "}},
     {"fleet off by default", "", {"fleet= prefix=mxdetour: node="}},
+    {"rescue off by default", "", {" rescue=off "}},
+    {"rescue on", "routing:\n  rescue: on\n", {" rescue=on "}},
     {"fleet on a unix socket",
      "fleet:\n  redis: unix:/run/redis/redis.sock\n  key_prefix: \"mx:out:\"\n  node: mta-1\n",
      {"fleet=unix:/run/redis/redis.sock prefix=mx:out: node=mta-1 publish="}},
@@ -311,6 +314,8 @@ struct invalid_case {
 
 static const struct invalid_case invalid[] = {
     {"bogus: 1\n", "t.yaml:1:1: unknown key \"bogus\""},
+    {"routing:\n  rescue: yes\n",
+     "t.yaml:2:11: routing.rescue: bad value \"yes\" (use on or off)"},
     {"listen:\n  milter: \"\"\n  listn: x\n", "t.yaml:3:3: unknown key \"listn\" in listen"},
     {"probe:\n  tries: 2\n  timeout: 2x\n",
      "t.yaml:3:12: probe.timeout: bad duration \"2x\" (use 500ms, 2s, 10m, 1h, 1d)"},
