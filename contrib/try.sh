@@ -31,4 +31,8 @@ install -d -o mxdetour -g mxdetour -m 0755 /run/mxdetour
 install -d -m 0755 /var/spool/postfix
 install -d -o mxdetour -g "$group" -m 0750 /var/spool/postfix/mxdetour
 src/mxdetour check-config -c contrib/mxdetour.yaml
+if [ ! -f /etc/postfix/main.cf ]; then
+    echo "note: Postfix has no /etc/postfix/main.cf (installed as \"No configuration\"):"
+    echo "      postmap cannot index the published table until Postfix is configured."
+fi
 exec src/mxdetourd -f -c contrib/mxdetour.yaml
