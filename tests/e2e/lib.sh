@@ -212,6 +212,23 @@ sinks_start() {
 }
 
 # ---- the private Postfix ----
+# A shipped file (snippet, example config) with its file locations moved
+# into the temp dir; nothing else changes.
+relocate() { # FILE
+    sed -e "s#/run/mxdetour/#$RUN/#g" -e "s#/var/spool/postfix/mxdetour/#$MTA/#g" \
+        -e "s#/var/lib/mxdetour/#$LIB/#g" \
+        -e "s#/etc/postfix/mxdetour_milter_header_checks#$PFDIR/mxdetour_milter_header_checks#g" "$1"
+}
+
+# What Debian's postfix start-up copies into the chroot (resolv.conf: the
+# namespace's, i.e. the test DNS), for a master.cf that chroots.
+pf_chroot_etc() {
+    mkdir -p "$SPOOL/etc"
+    for _f in resolv.conf hosts services nsswitch.conf host.conf localtime; do
+        ns cat "/etc/$_f" >"$SPOOL/etc/$_f" 2>/dev/null
+    done
+}
+
 pf_conf() { # plain | mxdetour | live
     cat >"$PFDIR/main.cf" <<EOF
 # Written by tests/e2e/lib.sh for $TEST_NAME: a private Postfix instance.
@@ -269,11 +286,6 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
     [ "$1" = plain ] && return 0
     # The contrib snippets, verbatim but for the file locations.
-    relocate() {
-        sed -e "s#/run/mxdetour/#$RUN/#g" -e "s#/var/spool/postfix/mxdetour/#$MTA/#g" \
-            -e "s#/var/lib/mxdetour/#$LIB/#g" \
-            -e "s#/etc/postfix/mxdetour_milter_header_checks#$PFDIR/mxdetour_milter_header_checks#g" "$1"
-    }
     cp "$CONTRIB/postfix/milter_header_checks" "$PFDIR/mxdetour_milter_header_checks" ||
         fail "contrib/postfix/milter_header_checks missing"
     { echo "# ---- contrib/postfix/main.cf.snippet (file locations moved to $TMPD)"; relocate "$CONTRIB/postfix/main.cf.snippet"; } >>"$PFDIR/main.cf" ||

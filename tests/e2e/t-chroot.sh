@@ -23,12 +23,7 @@ grep -q '^smtpd_milters = unix:mxdetour/milter.sock$' "$PFDIR/main.cf" ||
 awk '/^[a-z]/ && $1 !~ /^(qmgr|proxymap|proxywrite|local|postlog)$/ { $5 = "y" } { print }' \
     "$PFDIR/master.cf" >"$PFDIR/master.cf.new" && mv "$PFDIR/master.cf.new" "$PFDIR/master.cf"
 grep -Eq '^rewrite +unix +- +- +y ' "$PFDIR/master.cf" || fail "test bug: rewrite not chrooted"
-# What Debian's postfix start-up copies into the chroot (resolv.conf: the
-# namespace's, i.e. the test DNS).
-mkdir -p "$SPOOL/etc"
-for f in resolv.conf hosts services nsswitch.conf host.conf localtime; do
-    ns cat "/etc/$f" >"$SPOOL/etc/$f" 2>/dev/null
-done
+pf_chroot_etc
 pf_start
 
 probe_start slow.test healthy.test

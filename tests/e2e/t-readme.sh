@@ -49,12 +49,6 @@ lib_cleanup_pre() {
     fi
 }
 
-relocate() { # FILE: the shipped file with its locations moved into TMPD
-    sed -e "s#/run/mxdetour/#$RUN/#g" -e "s#/var/spool/postfix/mxdetour/#$MTA/#g" \
-        -e "s#/var/lib/mxdetour/#$LIB/#g" \
-        -e "s#/etc/postfix/mxdetour_milter_header_checks#$PFDIR/mxdetour_milter_header_checks#g" "$1"
-}
-
 dns_start
 sinks_start
 
@@ -86,11 +80,7 @@ EOF
 cp /usr/share/postfix/master.cf.dist "$PFDIR/master.cf"
 grep -Eq '^smtp +inet +n +- +y ' "$PFDIR/master.cf" || fail "test bug: Debian's smtpd is not chrooted"
 grep -Eq '^cleanup +unix +n +- +y ' "$PFDIR/master.cf" || fail "test bug: Debian's cleanup is not chrooted"
-# What Debian's postfix start-up copies into the chroot.
-mkdir -p "$SPOOL/etc"
-for f in resolv.conf hosts services nsswitch.conf host.conf localtime; do
-    ns cat "/etc/$f" >"$SPOOL/etc/$f" 2>/dev/null
-done
+pf_chroot_etc
 pf_start
 
 no_4xx() { # WHAT: every reply of the last submit is 2xx/3xx
