@@ -34,6 +34,17 @@
 #                         query; sets FD_PORT (and DNS_PORT), FD_LOG (the
 #                         first server logs to $TMPD/dns.log, then dns2.log...);
 #                         FD_OPTS: more fakedns options (FD_OPTS=--no-tcp)
+#   unbound_start ZONE_ADDR:PORT [ADDR [PORT]]
+#                         Debian's unbound as a real recursive resolver on
+#                         ADDR:PORT (default 127.0.0.1, a free port; a
+#                         restart passes the old UB_PORT), the test. zone
+#                         stubbed to ZONE_ADDR:PORT (a fakedns), the root a
+#                         static local zone: not one query leaves
+#                         loopback; a private config
+#                         ($TMPD/unbound.conf), `unbound -d`, never the
+#                         system service; waits until it answers; sets
+#                         UB_ADDR UB_PORT UB_PID UB_LOG ($TMPD/unbound.log)
+#   unbound_stop          stop it by PID (its cache goes with it)
 #   mxd_start             `mxdetourd -f -c $CONF`, stderr appended to
 #                         $TMPD/daemon.log, D_PID; waits (10 s) until the
 #                         layer's mxd_ready succeeds
@@ -231,6 +242,76 @@ fakedns_start() { # RULES [ADDR [PORT]]
     FD_PORT=$(cat "$pf")
     DNS_PORT=$FD_PORT
     poll 5 fakedns_ping "$addr" "$FD_PORT" || fail "fakedns on $addr port $FD_PORT does not answer"
+}
+
+# ---- unbound ----
+UB_PID=""
+
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+unbound_up() { # PID
+    kill -0 "$1" 2>/dev/null || fail "unbound exited: $(tail -n 5 "$UB_LOG")"
+    fakedns_ping "$UB_ADDR" "$UB_PORT"
+}
+
+# The stub zones test. and invalid. (RFC 6761 names, which unbound would
+# otherwise answer NXDOMAIN itself; invalid. for the readiness query) go to
+# the fake authoritative server, and the root zone is a static local zone:
+# the canary (". NS") gets an answer while unbound runs and no query ever
+# goes to a root server.  Only the iterator (no validator: the fake zones
+# are unsigned), no query name minimisation (a fake server has no empty
+# non-terminals: they would be NXDOMAIN), no prefetch, no remote control.
+# Debian's discard-timeout (1900 ms) stays: it is what makes a slow server
+# hurt.
+unbound_start() { # ZONE_ADDR:PORT [ADDR [PORT]]
+    need_cmd unbound "apt-get install unbound"
+    UB_ADDR=${2:-127.0.0.1}
+    UB_PORT=${3:-$(free_port)}
+    UB_LOG="$TMPD/unbound.log"
+    cat >"$TMPD/unbound.conf" <<EOF
+server:
+  interface: $UB_ADDR@$UB_PORT
+  access-control: 127.0.0.0/8 allow
+  username: ""
+  chroot: ""
+  directory: "$TMPD"
+  pidfile: ""
+  use-syslog: no
+  logfile: ""
+  verbosity: 1
+  num-threads: 1
+  do-ip6: no
+  do-not-query-localhost: no
+  module-config: "iterator"
+  qname-minimisation: no
+  prefetch: no
+  harden-glue: no
+  harden-referral-path: no
+  harden-dnssec-stripped: no
+  target-fetch-policy: "0 0 0 0 0"
+  local-zone: "." static
+  local-zone: "test." transparent
+  local-zone: "invalid." transparent
+remote-control:
+  control-enable: no
+stub-zone:
+  name: "test."
+  stub-addr: ${1%:*}@${1##*:}
+stub-zone:
+  name: "invalid."
+  stub-addr: ${1%:*}@${1##*:}
+EOF
+    $IN_NS unbound -d -c "$TMPD/unbound.conf" 2>>"$UB_LOG" &
+    UB_PID=$!
+    track "$UB_PID"
+    poll 10 unbound_up "$UB_PID" || fail "unbound on $UB_ADDR port $UB_PORT does not answer within 10 s: $(tail -n 5 "$UB_LOG")"
+}
+
+unbound_stop() {
+    stop_pid "$UB_PID"
+    UB_PID=""
 }
 
 # ---- mxdetourd ----
