@@ -5,6 +5,8 @@
  */
 #include "dnsmsg.h"
 #include <arpa/inet.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -63,6 +65,13 @@ static int same_name(const char *a, const char *b)
 static unsigned u16(const unsigned char *p)
 {
     return (unsigned)p[0] << 8 | p[1];
+}
+
+/* RFC 2181 section 8: a TTL with the top bit set is read as zero. */
+static unsigned ttl_at(const unsigned char *p)
+{
+    uint32_t t = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    return t & 0x80000000u ? 0 : (unsigned)t;
 }
 
 /* Inserts rr among the kept MX records, which stay sorted by preference
@@ -168,6 +177,7 @@ enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *
     m->null_mx = 0;
     m->aa = 0;
     m->auth_ns = 0;
+    m->ttl = UINT_MAX;
     if (len < 12 || !(buf[2] & 0x80))
         return DNS_MALFORMED;
     m->aa = (buf[2] & 0x04) != 0;
@@ -203,7 +213,7 @@ enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *
     for (unsigned i = 0; i < an; i++) {
         if (read_name(buf, len, &pos, owner, sizeof(owner)) < 0 || pos + 10 > len)
             return DNS_MALFORMED;
-        unsigned type = u16(buf + pos), rdlen = u16(buf + pos + 8);
+        unsigned type = u16(buf + pos), rdlen = u16(buf + pos + 8), ttl = ttl_at(buf + pos + 4);
         size_t rd = pos + 10;
         if (rd + rdlen > len)
             return DNS_MALFORMED;
@@ -212,6 +222,8 @@ enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *
             other++;
             continue;
         }
+        if ((int)type == qtype || type == DNSMSG_T_CNAME)
+            m->ttl = ttl < m->ttl ? ttl : m->ttl;
         if ((int)type == qtype) {
             enum dns_outcome o = keep(buf, len, rd, rdlen, qtype, m, &nnull);
             if (o != DNS_ANSWER)
@@ -230,6 +242,7 @@ enum dns_outcome dnsmsg_parse(const unsigned char *buf, size_t len, const char *
     m->auth_ns = count_ns(buf, len, pos, ns);
     if (m->nrr)
         return DNS_ANSWER;
+    m->ttl = 0;
     if (nnull) {
         m->null_mx = 1;
         return DNS_ANSWER;

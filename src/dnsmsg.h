@@ -17,6 +17,8 @@
  * with rcode 0 that is not truncated: an answer without AA, or an empty
  * answer with NS records in authority, is a referral or a lame answer when
  * the server was asked as an authoritative one (RFC 4074 section 4.5).
+ *
+ * TTLs over 2^31 - 1 count as 0 (RFC 2181 section 8).
  */
 #ifndef MXD_DNSMSG_H
 #define MXD_DNSMSG_H
@@ -45,6 +47,9 @@ struct dnsmsg {
     int null_mx;      /* MX: only records with the exchange "." */
     int aa;           /* the header's AA bit (any rcode) */
     unsigned auth_ns; /* NS records in the authority section */
+    unsigned ttl;     /* DNS_ANSWER: the least TTL (seconds) over the RRset
+                       * answered, kept records or not, and the CNAMEs
+                       * followed to it: how long the answer holds */
 };
 
 /* Classifies buf as the answer to (qname, qtype): DNS_ANSWER with m->rr

@@ -871,12 +871,67 @@ static void test_authority(void **state)
     assert_int_equal(m.aa, 0);
 }
 
+/* Sets the TTL of the A record just appended (16 octets with a pointer owner). */
+static void last_a_ttl(struct pkt *p, uint32_t ttl)
+{
+    unsigned char *t = p->b + p->n - 16 + 6;
+    t[0] = (unsigned char)(ttl >> 24);
+    t[1] = (unsigned char)(ttl >> 16);
+    t[2] = (unsigned char)(ttl >> 8);
+    t[3] = (unsigned char)ttl;
+}
+
+/* The answer holds for the least TTL of its RRset (a pin made from it is
+ * re-probed by then), the records past DNSMSG_MAX_RR and the CNAMEs on the
+ * way included; a TTL with the top bit set counts as 0 (RFC 2181 8). */
+static void test_ttl(void **state)
+{
+    struct pkt p;
+    struct dnsmsg m;
+
+    (void)state;
+    head(&p, 0, 0, 3, T_A);
+    a_rr(&p, 192, 0, 2, 1);
+    last_a_ttl(&p, 3600);
+    a_rr(&p, 192, 0, 2, 2);
+    last_a_ttl(&p, 60);
+    a_rr(&p, 192, 0, 2, 3);
+    last_a_ttl(&p, 120);
+    assert_int_equal(dnsmsg_parse(p.b, p.n, QNAME, T_A, &m), DNS_ANSWER);
+    assert_int_equal(m.ttl, 60);
+
+    head(&p, 0, 0, DNSMSG_MAX_RR + 1, T_A);
+    for (unsigned i = 0; i < DNSMSG_MAX_RR + 1; i++)
+        a_rr(&p, 192, 0, 2, i);
+    last_a_ttl(&p, 5); /* not kept, still part of the RRset */
+    assert_int_equal(dnsmsg_parse(p.b, p.n, QNAME, T_A, &m), DNS_ANSWER);
+    assert_int_equal(m.nrr, DNSMSG_MAX_RR);
+    assert_int_equal(m.ttl, 5);
+
+    head(&p, 0, 0, 2, T_A);
+    a_rr(&p, 192, 0, 2, 1);
+    last_a_ttl(&p, 0x80000000u);
+    a_rr(&p, 192, 0, 2, 2);
+    assert_int_equal(dnsmsg_parse(p.b, p.n, QNAME, T_A, &m), DNS_ANSWER);
+    assert_int_equal(m.ttl, 0);
+
+    b_cname_chain(&p); /* every record 300 s; the first CNAME made 200 s */
+    {
+        size_t ttl_lo = 12 + strlen(QNAME) + 2 + 4 + 6 + 2; /* question, then owner, type, class */
+        p.b[ttl_lo] = 0;
+        p.b[ttl_lo + 1] = 200;
+    }
+    assert_int_equal(dnsmsg_parse(p.b, p.n, QNAME, T_A, &m), DNS_ANSWER);
+    assert_int_equal(m.ttl, 200);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),      cmocka_unit_test(test_cut),
         cmocka_unit_test(test_many),      cmocka_unit_test(test_mx_best),
         cmocka_unit_test(test_long_name), cmocka_unit_test(test_authority),
+        cmocka_unit_test(test_ttl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
