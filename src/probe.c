@@ -310,6 +310,7 @@ static void on_host(void *arg, const struct dns_result *r, const struct dnsmsg *
 
     if (q->qtype == DNSMSG_T_A) {
         h->a = *r;
+        h->a_ttl = r->outcome == DNS_ANSWER ? m->ttl : 0;
         for (unsigned i = 0; r->outcome == DNS_ANSWER && i < m->nrr && h->naddr < PROBE_MAX_ADDR;
              i++)
             util_strlcpy(h->addr[h->naddr++], m->rr[i].data, sizeof(h->addr[0]));

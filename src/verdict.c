@@ -157,6 +157,8 @@ enum verdict verdict_of(const struct probe_result *r, struct verdict_info *out)
             out->pinnable = 1;
             for (unsigned k = 0; k < h->naddr; k++)
                 add_pin(out, h->addr[k]);
+            if (h->naddr && (!out->pin_ttl || h->a_ttl < out->pin_ttl))
+                out->pin_ttl = h->a_ttl ? h->a_ttl : 1;
         }
         if (!bad && aaaa_broken(h->aaaa.outcome))
             bad = h;
@@ -201,10 +203,12 @@ void verdict_decide(const struct probe_result *local, const struct probe_result 
         out->host[0] = '\0';
         out->pinnable = 0;
         out->pin[0] = '\0';
+        out->pin_ttl = 0;
         return;
     }
     /* The world sees a working domain: the fault is our resolver's. */
     out->verdict = VERDICT_LOCAL_DNS_DOWN;
     out->pinnable = ext.pinnable;
     memcpy(out->pin, ext.pin, sizeof(out->pin));
+    out->pin_ttl = ext.pin_ttl;
 }

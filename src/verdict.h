@@ -57,6 +57,7 @@ struct probe_host {
     struct dns_result a, aaaa;
     char addr[PROBE_MAX_ADDR][46]; /* IPv4 addresses from A, in answer order */
     unsigned naddr;
+    unsigned a_ttl; /* a.outcome DNS_ANSWER: least TTL of the A RRset, seconds */
 };
 
 #define PROBE_MAX_AUTH 4 /* authoritative servers asked at most */
@@ -102,6 +103,8 @@ struct verdict_info {
     char host[256];   /* the MX host the verdict is about, "" none */
     char evidence[VERDICT_EVIDENCE_MAX];
     char pin[VERDICT_PIN_MAX]; /* "a b c": A addresses in preference order */
+    unsigned pin_ttl;          /* least TTL of the A records the pin holds, seconds;
+                                * 0 without a pin (the pin is re-probed by then) */
 };
 
 const char *verdict_name(enum verdict v);

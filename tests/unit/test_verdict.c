@@ -387,6 +387,49 @@ static void test_pin_full(void **state)
     assert_true(len + 1 + strlen("203.0.100.100") + 1 > VERDICT_PIN_MAX - 1);
 }
 
+/* The pin holds for the least TTL of the A records it was made of (the
+ * daemon re-probes it by then); hosts without A addresses do not count; a
+ * TTL of 0 is 1 s (0 means "no pin"); local-dns-down takes the external
+ * pass's pin and its TTL; no pin, no TTL. */
+static void test_pin_ttl(void **state)
+{
+    static const struct prow two =
+        P(DNS_ANSWER, 0, 0, NULL, 0, 0,
+          HL(H("mx1.example.test", DNS_ANSWER, DNS_TIMEOUT, "192.0.2.10", 0, 0),
+             H("mx2.example.test", DNS_ANSWER, DNS_NODATA, "192.0.2.20", 0, 0),
+             H("mx3.example.test", DNS_NODATA, DNS_NODATA, NULL, 0, 0)));
+    static const struct prow ext = P_HEALTHY, mxtime = P_MXTIME, nx = {DNS_NXDOMAIN};
+    struct probe_result l, e;
+    struct verdict_info vi;
+
+    (void)state;
+    build(&two, "example.test", &l);
+    l.host[0].a_ttl = 300;
+    l.host[1].a_ttl = 60;
+    l.host[2].a_ttl = 5; /* no address: not in the pin */
+    assert_int_equal(verdict_of(&l, &vi), VERDICT_AAAA_IGNORED);
+    assert_string_equal(vi.pin, "192.0.2.10 192.0.2.20");
+    assert_int_equal(vi.pin_ttl, 60);
+    l.host[1].a_ttl = 0;
+    verdict_of(&l, &vi);
+    assert_int_equal(vi.pin_ttl, 1);
+
+    build(&mxtime, "example.test", &l);
+    build(&ext, "example.test", &e);
+    e.host[0].a_ttl = 42;
+    verdict_decide(&l, &e, &vi);
+    assert_int_equal(vi.verdict, VERDICT_LOCAL_DNS_DOWN);
+    assert_int_equal(vi.pin_ttl, 42);
+
+    build(&two, "example.test", &l);
+    l.host[0].a_ttl = 300;
+    build(&nx, "example.test", &e);
+    verdict_decide(&l, &e, &vi);
+    assert_int_equal(vi.verdict, VERDICT_NXDOMAIN);
+    assert_string_equal(vi.pin, "");
+    assert_int_equal(vi.pin_ttl, 0);
+}
+
 static void test_names(void **state)
 {
     static const char *const vn[] = {"unknown",      "healthy",    "listed",
@@ -419,9 +462,8 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_verdict_of),
-        cmocka_unit_test(test_verdict_decide),
-        cmocka_unit_test(test_pin_full),
+        cmocka_unit_test(test_verdict_of), cmocka_unit_test(test_verdict_decide),
+        cmocka_unit_test(test_pin_full),   cmocka_unit_test(test_pin_ttl),
         cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
