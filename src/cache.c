@@ -28,6 +28,7 @@ struct entry {
     unsigned char queued;   /* waiting in a probe queue, not started */
     unsigned char promoted; /* also in the first (priority) queue */
     unsigned slow_ms;
+    unsigned pin_ttl; /* seconds; 0: no pin */
     uint64_t made_ms;
     uint64_t since_ms; /* skipped at, or queued at */
     int64_t made_wall;
@@ -222,6 +223,7 @@ static void copy_out(const struct entry *e, struct cache_rec *r)
     r->vi.confirmed = e->confirmed;
     r->vi.pinnable = e->pinnable;
     r->vi.slow_ms = e->slow_ms;
+    r->vi.pin_ttl = e->pin_ttl;
     util_strlcpy(r->vi.host, e->host ? e->host : "", sizeof(r->vi.host));
     util_strlcpy(r->vi.pin, e->pin ? e->pin : "", sizeof(r->vi.pin));
     util_strlcpy(r->vi.evidence, e->evidence ? e->evidence : "", sizeof(r->vi.evidence));
@@ -250,6 +252,19 @@ static void queue(struct entry *e, uint64_t now, int first)
     e->since_ms = now;
 }
 
+/* A pin routes mail to the addresses the A records held when it was made:
+ * it is good for as long as they are, so a rerouted domain is re-probed at
+ * the least of probe.recheck and their TTL.  A domain without a route keeps
+ * probe.recheck: Postfix resolves its addresses itself. */
+static uint64_t entry_recheck_ms(const struct entry *e, uint64_t recheck_ms)
+{
+    uint64_t ttl_ms = (uint64_t)e->pin_ttl * 1000u;
+
+    if (!e->pin_ttl || !verdict_is_broken((enum verdict)e->verdict) || !e->pin || !e->pin[0])
+        return recheck_ms;
+    return ttl_ms < recheck_ms ? ttl_ms : recheck_ms;
+}
+
 int cache_lookup(const char *domain, uint64_t recheck_ms, uint64_t now, struct cache_rec *r,
                  int *want_probe)
 {
@@ -273,7 +288,7 @@ int cache_lookup(const char *domain, uint64_t recheck_ms, uint64_t now, struct c
         *want_probe = again ? CACHE_PROBE_AGAIN : CACHE_PROBE_NEW;
     } else {
         touch(e);
-        if (!e->probing && (!e->have || now - e->made_ms >= recheck_ms) &&
+        if (!e->probing && (!e->have || now - e->made_ms >= entry_recheck_ms(e, recheck_ms)) &&
             (!e->skipped || now - e->since_ms >= SKIP_RETRY_MS)) {
             *want_probe = e->have ? CACHE_PROBE_AGAIN : CACHE_PROBE_NEW;
             queue(e, now, e->have);
@@ -341,6 +356,7 @@ int cache_store(const char *domain, const struct verdict_info *vi, uint64_t now_
     e->confirmed = (unsigned char)vi->confirmed;
     e->pinnable = (unsigned char)vi->pinnable;
     e->slow_ms = vi->slow_ms;
+    e->pin_ttl = vi->pin_ttl;
     e->made_ms = now_ms;
     e->made_wall = now_wall;
     e->pin = restr(e->pin, vi->pin, &changed);

@@ -44,7 +44,9 @@ void cache_init(size_t buckets);
 void cache_set_max(size_t max);
 size_t cache_max(void);
 /* Copies the record into *r (when r is not NULL).  When the domain is
- * unknown, or its verdict is older than recheck_ms and no probe runs, marks
+ * unknown, or its verdict is older than recheck_ms (or, for a rerouted
+ * domain with a pin, than the TTL of the pinned A records, vi.pin_ttl,
+ * when that is less) and no probe runs, marks
  * it probing and sets *want_probe (enum cache_want).  Returns 1 when a
  * verdict is known. */
 int cache_lookup(const char *domain, uint64_t recheck_ms, uint64_t now, struct cache_rec *r,

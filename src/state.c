@@ -1,10 +1,12 @@
 /*
  * state - see state.h.  Format, one verdict a line, tab-separated:
  *   mxdetour-state 1
- *   DOMAIN VERDICT CONFIRMED PINNABLE WALLTIME HOST PIN EVIDENCE
+ *   DOMAIN VERDICT CONFIRMED PINNABLE WALLTIME HOST PIN EVIDENCE [PIN_TTL]
  * Fields never hold tabs or newlines (names are validated, evidence is
- * ours); empty fields are "-".  Only verdicts from probes are saved: listed
- * domains come from the config.
+ * ours); empty fields are "-".  PIN_TTL (seconds: the pin is re-probed by
+ * then) is written only when there is one, so a line without a pin stays
+ * as older versions wrote and read it; their lines load with none.  Only verdicts from probes are
+ * saved: listed domains come from the config.
  */
 #include "state.h"
 #include "atomic.h"
@@ -35,9 +37,12 @@ static void save_one(void *arg, const char *domain, const struct cache_rec *r)
     struct saver *s = arg;
     if (!r->have || r->vi.verdict == VERDICT_UNKNOWN)
         return;
-    fprintf(s->f, "%s\t%s\t%d\t%d\t%lld\t%s\t%s\t%s\n", domain, verdict_name(r->vi.verdict),
+    fprintf(s->f, "%s\t%s\t%d\t%d\t%lld\t%s\t%s\t%s", domain, verdict_name(r->vi.verdict),
             r->vi.confirmed, r->vi.pinnable, (long long)r->made_wall, field(r->vi.host),
             field(r->vi.pin), field(r->vi.evidence));
+    if (r->vi.pin_ttl && r->vi.pin[0])
+        fprintf(s->f, "\t%u", r->vi.pin_ttl);
+    fputc('\n', s->f);
     s->n++;
 }
 
@@ -62,7 +67,8 @@ long state_save(const char *path)
     return s.n;
 }
 
-/* Splits line into n tab-separated fields in place; -1 unless exactly n. */
+/* Splits line into at most n tab-separated fields in place; returns how
+ * many, or -1 when there are more. */
 static int split(char *line, char **f, int n)
 {
     int i = 0;
@@ -70,7 +76,7 @@ static int split(char *line, char **f, int n)
         f[i] = p;
         p = strchr(p, '\t');
         if (!p)
-            return i == n - 1 ? 0 : -1;
+            return i + 1;
         *p++ = '\0';
     }
     return -1;
@@ -98,14 +104,30 @@ static int flag_field(const char *s, int *out)
     return 0;
 }
 
-/* Seconds since the epoch: digits only, at most 12 of them (no sign, so
- * the age computed from it cannot overflow). */
-static int time_field(const char *s, int64_t *out)
+/* Digits only, at most max of them (no sign, so nothing computed from it
+ * can overflow). */
+static int digits_field(const char *s, size_t max, int64_t *out)
 {
     size_t n = strspn(s, "0123456789");
-    if (n == 0 || n > 12 || s[n])
+    if (n == 0 || n > max || s[n])
         return -1;
     *out = (int64_t)strtoll(s, NULL, 10);
+    return 0;
+}
+
+/* Seconds since the epoch. */
+static int time_field(const char *s, int64_t *out)
+{
+    return digits_field(s, 12, out);
+}
+
+/* A TTL: 1 to 2^31 - 1 seconds (RFC 2181 section 8), and only with a pin. */
+static int ttl_field(const char *s, const struct verdict_info *vi, unsigned *out)
+{
+    int64_t t;
+    if (digits_field(s, 10, &t) < 0 || t < 1 || t > 0x7fffffff || !vi->pin[0])
+        return -1;
+    *out = (unsigned)t;
     return 0;
 }
 
@@ -145,20 +167,23 @@ static int pin_field(const char *s, char *out, size_t size)
 
 int state_parse_line(const char *line, size_t len, struct state_rec *out)
 {
-    char buf[STATE_LINE_MAX + 1], *f[8];
+    char buf[STATE_LINE_MAX + 1], *f[9];
     struct verdict_info *vi = &out->vi;
+    int nf;
 
     memset(out, 0, sizeof(*out));
     if (len > STATE_LINE_MAX || memchr(line, '\0', len))
         return -1;
     memcpy(buf, line, len);
     buf[len] = '\0';
-    if (split(buf, f, 8) < 0 || dname_normalize(f[0], out->domain, sizeof(out->domain)) ||
+    nf = split(buf, f, 9);
+    if (nf < 8 || dname_normalize(f[0], out->domain, sizeof(out->domain)) ||
         verdict_from_name(f[1], &vi->verdict) < 0 || vi->verdict == VERDICT_UNKNOWN ||
         flag_field(f[2], &vi->confirmed) < 0 || flag_field(f[3], &vi->pinnable) < 0 ||
         time_field(f[4], &out->made_wall) < 0 || host_field(f[5], vi->host, sizeof(vi->host)) < 0 ||
         pin_field(f[6], vi->pin, sizeof(vi->pin)) < 0 ||
-        text_field(f[7], vi->evidence, sizeof(vi->evidence)) < 0)
+        text_field(f[7], vi->evidence, sizeof(vi->evidence)) < 0 ||
+        (nf == 9 && ttl_field(f[8], vi, &vi->pin_ttl) < 0))
         return -1;
     return 0;
 }

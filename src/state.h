@@ -29,6 +29,7 @@ long state_load(const char *path, unsigned recheck_ms);
  * which make it bad): 0 and *out filled, or -1.  Every field is checked:
  * a domain name, a verdict, 0 or 1, a time in seconds (digits only), a
  * host name or "-", IPv4 addresses separated by spaces or "-", and an
- * evidence text without control characters. */
+ * evidence text without control characters; then, optionally, the
+ * pin's TTL (1 to 2^31 - 1 seconds, only on a line with a pin). */
 int state_parse_line(const char *line, size_t len, struct state_rec *out);
 #endif

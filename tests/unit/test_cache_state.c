@@ -897,6 +897,111 @@ static int group_setup(void **state)
     return 0;
 }
 
+/* A rerouted domain with a pin is re-probed at the least of recheck and
+ * the TTL of its pinned A records; a healthy one, whose addresses Postfix
+ * resolves itself, and one without a pin keep recheck. */
+static void test_pin_ttl_recheck(void **state)
+{
+    struct verdict_info vi;
+    struct cache_rec r;
+    int want = -1;
+
+    (void)state;
+    mkvi(&vi, VERDICT_AAAA_IGNORED, 1, "192.0.2.1", "mx.p.example", "x");
+    vi.pin_ttl = 60;
+    cache_store("p.example", &vi, 1000, 1);
+    assert_int_equal(cache_lookup("p.example", HOUR, 1000 + 59999, &r, &want), 1);
+    assert_int_equal(want, CACHE_PROBE_NO);
+    assert_int_equal(r.vi.pin_ttl, 60);
+    assert_int_equal(cache_lookup("p.example", HOUR, 1000 + 60000, &r, &want), 1);
+    assert_int_equal(want, CACHE_PROBE_AGAIN);
+    /* recheck shorter than the TTL wins. */
+    cache_store("p.example", &vi, 1000, 1);
+    assert_int_equal(cache_lookup("p.example", 30000, 1000 + 30000, &r, &want), 1);
+    assert_int_equal(want, CACHE_PROBE_AGAIN);
+
+    mkvi(&vi, VERDICT_HEALTHY, 1, "192.0.2.1", "", "x");
+    vi.pin_ttl = 60;
+    cache_store("h.example", &vi, 1000, 1);
+    assert_int_equal(cache_lookup("h.example", HOUR, 1000 + 60000, &r, &want), 1);
+    assert_int_equal(want, CACHE_PROBE_NO);
+
+    mkvi(&vi, VERDICT_AAAA_ERROR, 0, "", "mx.n.example", "x");
+    vi.pin_ttl = 60; /* ignored without a pin */
+    cache_store("n.example", &vi, 1000, 1);
+    assert_int_equal(cache_lookup("n.example", HOUR, 1000 + 60000, &r, &want), 1);
+    assert_int_equal(want, CACHE_PROBE_NO);
+}
+
+/* The state file keeps a pin's TTL in an optional ninth field: written only
+ * with a pin (a line without one is as older versions wrote it), read back,
+ * and older eight-field lines still load, with none.  A bad ninth field
+ * makes the line bad. */
+static void test_state_pin_ttl(void **state)
+{
+    static const char *const bad[] = {
+        "b1.example\taaaa-ignored\t0\t1\t1700000000\tmx\t192.0.2.1\tx\t0",
+        "b2.example\taaaa-ignored\t0\t1\t1700000000\tmx\t192.0.2.1\tx\t-1",
+        "b3.example\taaaa-ignored\t0\t1\t1700000000\tmx\t192.0.2.1\tx\t2147483648",
+        "b4.example\taaaa-ignored\t0\t1\t1700000000\tmx\t192.0.2.1\tx\t",
+        "b5.example\taaaa-ignored\t0\t1\t1700000000\tmx\t-\tx\t60",
+        "b6.example\taaaa-ignored\t0\t1\t1700000000\tmx\t192.0.2.1\tx\t60\t1",
+        "b7.example\taaaa-ignored\t0\t1\t1700000000\tmx\t192.0.2.1\tx\t6O",
+    };
+    static const char good[] =
+        "old.example\taaaa-ignored\t0\t1\t1700000000\tmx.old.example\t192.0.2.1\tx\n";
+    struct verdict_info vi;
+    struct cache_rec r;
+    char file[512], text[4096];
+    size_t n;
+    FILE *f;
+    int with = 0, without = 0;
+
+    (void)state;
+    path(file, sizeof(file), "pinttl");
+    mkvi(&vi, VERDICT_AAAA_IGNORED, 1, "192.0.2.1 192.0.2.2", "mx.p.example", "ev");
+    vi.pin_ttl = 60;
+    cache_store("p.example", &vi, util_now_ms(), util_wall_s());
+    mkvi(&vi, VERDICT_HEALTHY, 0, "", "", "ok");
+    cache_store("h.example", &vi, util_now_ms(), util_wall_s());
+    assert_int_equal(state_save(file), 2);
+    f = fopen(file, "r");
+    assert_non_null(f);
+    while (fgets(text, sizeof(text), f)) {
+        if (strncmp(text, "p.example\t", 10) == 0)
+            with += strstr(text, "\tev\t60\n") != NULL;
+        if (strncmp(text, "h.example\t", 10) == 0)
+            without += strstr(text, "\tok\n") != NULL;
+    }
+    fclose(f);
+    assert_int_equal(with, 1);
+    assert_int_equal(without, 1);
+    assert_int_equal(cache_forget(NULL), 2);
+    assert_int_equal(state_load(file, HOUR), 2);
+    assert_int_equal(cache_peek("p.example", &r), 1);
+    assert_int_equal(r.vi.pin_ttl, 60);
+    assert_string_equal(r.vi.pin, "192.0.2.1 192.0.2.2");
+    assert_int_equal(cache_forget(NULL), 2);
+
+    n = (size_t)snprintf(text, sizeof(text), "mxdetour-state 1\n%s", good);
+    write_file(file, text, n);
+    assert_int_equal(state_load(file, HOUR), 1);
+    assert_int_equal(cache_peek("old.example", &r), 1);
+    assert_int_equal(r.vi.pin_ttl, 0);
+    assert_string_equal(r.vi.pin, "192.0.2.1");
+    assert_int_equal(cache_forget(NULL), 1);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        n = (size_t)snprintf(text, sizeof(text), "mxdetour-state 1\n%s\n%s", bad[i], good);
+        write_file(file, text, n);
+        if (state_load(file, HOUR) != 1 || cache_count() != 1) {
+            print_error("loaded: %s\n", bad[i]);
+            fail();
+        }
+        assert_int_equal(cache_forget(NULL), 1);
+    }
+    unlink(file);
+}
+
 /* Also removes what a failed test left behind. */
 static int group_teardown(void **state)
 {
@@ -939,6 +1044,8 @@ int main(void)
         cmocka_unit_test_setup(test_state_strict, reset),
         cmocka_unit_test_setup(test_state_nul, reset),
         cmocka_unit_test_setup(test_state_capped, reset),
+        cmocka_unit_test_setup(test_pin_ttl_recheck, reset),
+        cmocka_unit_test_setup(test_state_pin_ttl, reset),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
