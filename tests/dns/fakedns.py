@@ -23,6 +23,9 @@ ACTION:
   answer RDATA...      one record per line; several lines = several records
   nodata | nxdomain | drop | servfail | formerr | notimp | refused
   delay MS ACTION...   the same ACTION, replied MS milliseconds later
+  ttl S ACTION...      records of this rule carry TTL S seconds (default 300;
+                       0 to 2147483647), e.g. "ttl 2 answer 192.0.2.1";
+                       delay and ttl combine in any order
   truncated            TC bit, empty answer, over UDP and TCP alike
   malformed            a header claiming one answer, then garbage bytes
   wrongtype            a TXT record instead of the type asked for
@@ -94,14 +97,15 @@ class RuleError(Exception):
 
 
 class Rule:
-    """One parsed line: delay_ms, action, rtype (QTYPE int or None = ANY), rr."""
+    """One parsed line: delay_ms, ttl, action, rtype (QTYPE int or None = ANY), rr."""
 
-    def __init__(self, name, rtype, action, delay_ms, rr):
+    def __init__(self, name, rtype, action, delay_ms, rr, ttl=TTL):
         self.name = name
         self.rtype = rtype
         self.action = action
         self.delay_ms = delay_ms
         self.rr = rr
+        self.ttl = ttl
 
 
 def parse_rule(words):
@@ -120,16 +124,23 @@ def parse_rule(words):
             raise RuleError("unknown type %r" % words[1])
     rest = words[2:]
     delay = 0
-    while rest and rest[0].lower() == "delay":
+    ttl = TTL
+    while rest and rest[0].lower() in ("delay", "ttl"):
+        what = rest[0].lower()
         if len(rest) < 3:
-            raise RuleError("expected delay MS ACTION...")
+            raise RuleError("expected %s %s ACTION..." % (what, "MS" if what == "delay" else "S"))
         try:
-            ms = int(rest[1])
+            n = int(rest[1])
         except ValueError:
-            raise RuleError("bad delay %r" % rest[1])
-        if ms < 0 or ms > 600000:
-            raise RuleError("delay out of range: %r" % rest[1])
-        delay += ms
+            raise RuleError("bad %s %r" % (what, rest[1]))
+        if what == "delay":
+            if n < 0 or n > 600000:
+                raise RuleError("delay out of range: %r" % rest[1])
+            delay += n
+        else:
+            if n < 0 or n > 0x7FFFFFFF:
+                raise RuleError("ttl out of range: %r" % rest[1])
+            ttl = n
         rest = rest[2:]
     action = rest[0].lower()
     args = rest[1:]
@@ -159,7 +170,7 @@ def parse_rule(words):
         raise RuleError("unknown action %r" % rest[0])
     if name.startswith("*") and name not in ("*",) and not name.startswith("*."):
         raise RuleError("wildcard must be '*' or '*.suffix'")
-    return Rule(name, rtype, action, delay, rr)
+    return Rule(name, rtype, action, delay, rr, ttl)
 
 
 def load_rules(path):
@@ -230,12 +241,12 @@ class Zone:
                 return (r.action, r.delay_ms, [])
         recs = []
         for r in chosen:
-            rr = RR(rname=qname, rtype=r.rr.rtype, rclass=CLASS.IN, ttl=TTL, rdata=r.rr.rdata)
+            rr = RR(rname=qname, rtype=r.rr.rtype, rclass=CLASS.IN, ttl=r.ttl, rdata=r.rr.rdata)
             recs.append(rr)
         return ("answer", max(r.delay_ms for r in chosen), recs)
 
     def _chain(self, qname, rule, qtype, depth):
-        rec = RR(rname=qname, rtype=QTYPE.CNAME, rclass=CLASS.IN, ttl=TTL, rdata=rule.rr.rdata)
+        rec = RR(rname=qname, rtype=QTYPE.CNAME, rclass=CLASS.IN, ttl=rule.ttl, rdata=rule.rr.rdata)
         target = str(rule.rr.rdata.label)
         if depth >= MAX_CNAME_CHAIN:
             return ("answer", rule.delay_ms, [rec])

@@ -23,6 +23,9 @@ lm.test AAAA lame
 rl.test AAAA referral
 dl.test AAAA delay 300 answer 2001:db8::1
 dl.test A delay 200 nodata
+ttl.test A ttl 2 answer 127.0.0.20
+ttl.test MX delay 100 ttl 7 answer 10 mx1.ok.test
+ttc.test CNAME ttl 5 answer ttl.test.
 all.test ANY refused
 all.test A answer 127.0.0.5
 *.wild.test ANY servfail
@@ -112,6 +115,17 @@ for name, qtype, rd, want in (("ok.test", "MX", 0, (1, 0, 1, ())),
     got = head(name, qtype, rd)
     if got != want:
         bad.append("%s %s rd=%d: aa, rd, answers, authority %r, want %r" % (name, qtype, rd, got, want))
+
+# ttl S: the rule's records carry it (CNAMEs too); others keep 300.
+def ttls(name, qtype):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(0.8)
+    s.sendto(DNSRecord.question(name, qtype).pack(), ("127.0.0.1", port))
+    return [x.ttl for x in DNSRecord.parse(s.recvfrom(65535)[0]).rr]
+for name, qtype, want in (("ttl.test", "A", [2]), ("ttl.test", "MX", [7]),
+                          ("ttc.test", "A", [5, 2]), ("ok.test", "MX", [300])):
+    if ttls(name, qtype) != want:
+        bad.append("%s %s: TTLs %r, want %r" % (name, qtype, ttls(name, qtype), want))
 
 # A delayed answer must not hold up the others.
 t0 = time.monotonic()
