@@ -314,8 +314,7 @@ struct invalid_case {
 
 static const struct invalid_case invalid[] = {
     {"bogus: 1\n", "t.yaml:1:1: unknown key \"bogus\""},
-    {"routing:\n  rescue: yes\n",
-     "t.yaml:2:11: routing.rescue: bad value \"yes\" (use on or off)"},
+    {"routing:\n  rescue: yes\n", "t.yaml:2:11: routing.rescue: bad value \"yes\" (use on or off)"},
     {"listen:\n  milter: \"\"\n  listn: x\n", "t.yaml:3:3: unknown key \"listn\" in listen"},
     {"probe:\n  tries: 2\n  timeout: 2x\n",
      "t.yaml:3:12: probe.timeout: bad duration \"2x\" (use 500ms, 2s, 10m, 1h, 1d)"},
