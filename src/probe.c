@@ -18,6 +18,10 @@ struct probe_engine {
     struct pauth_set *auth; /* probe.authoritative: on */
     unsigned max_mx, running, timeout_ms, tries;
     int dying; /* queries still in flight end cancelled, not as evidence */
+    /* The re-ask: the local resolver again, one try per query.  What it
+     * could not answer within the first budget it has either finished by
+     * now (and answers from its cache at once) or it never will. */
+    struct pdns *reask;
     char **canary;
     size_t ncanary;
 };
@@ -71,11 +75,14 @@ struct probe_engine *probe_engine_new(struct loop *l, const struct conf *c, char
         e->canary[i] = xstrdup(c->canary[i]);
     e->local = pdns_new(l, c->local_system ? NULL : c->local, c->local_system ? 0 : c->nlocal,
                         c->timeout_ms, c->tries, err, errsz);
-    if (e->local && c->nexternal)
+    if (e->local)
+        e->reask = pdns_new(l, c->local_system ? NULL : c->local, c->local_system ? 0 : c->nlocal,
+                            c->timeout_ms, 1, err, errsz);
+    if (e->reask && c->nexternal)
         e->external = pdns_new(l, c->external, c->nexternal, c->timeout_ms, c->tries, err, errsz);
     if (e->local && c->authoritative)
         e->auth = pauth_new(l, e->local, c->timeout_ms, c->tries);
-    if (!e->local || (c->nexternal && !e->external)) {
+    if (!e->local || !e->reask || (c->nexternal && !e->external)) {
         probe_engine_free(e);
         return NULL;
     }
@@ -89,6 +96,7 @@ void probe_engine_free(struct probe_engine *e)
     e->dying = 1;
     pauth_free(e->auth); /* before the channel its jobs ask through */
     pdns_free(e->local);
+    pdns_free(e->reask);
     pdns_free(e->external);
     for (size_t i = 0; i < e->ncanary; i++)
         free(e->canary[i]);
@@ -99,9 +107,9 @@ void probe_engine_free(struct probe_engine *e)
 /* The local pass, then the re-ask and the external pass side by side. */
 unsigned probe_budget_ms(const struct probe_engine *e)
 {
-    unsigned local = 2 * pdns_budget_ms(e->local);
+    unsigned local = 2 * pdns_budget_ms(e->local), reask = 2 * pdns_budget_ms(e->reask);
     unsigned ext = e->external ? 2 * pdns_budget_ms(e->external) : 0;
-    return local + (ext > local ? ext : local) + (e->auth ? pauth_budget_ms(e->auth) : 0);
+    return local + (ext > reask ? ext : reask) + (e->auth ? pauth_budget_ms(e->auth) : 0);
 }
 
 unsigned probe_running(const struct probe_engine *e)
@@ -222,7 +230,11 @@ static void finish(struct probe *p)
             free(p);
             return;
         }
-        base = &p->reask;
+        /* The same failure twice: the first pass's evidence is what
+         * Postfix meets (all its tries); a different failure on the
+         * re-ask is the newer word. */
+        if (vi.verdict != first.verdict || strcmp(vi.host, first.host) != 0)
+            base = &p->reask;
     }
     verdict_decide(base, ext_ran ? &p->ext : NULL, &vi);
     if (p->canary_asked && !p->canary_up) {
@@ -386,9 +398,9 @@ static void start_pass(struct probe *p, int which)
 
     util_strlcpy(r->domain, p->local.domain, sizeof(r->domain));
     r->timeout_ms = p->e->timeout_ms;
-    r->tries = p->e->tries;
+    r->tries = which == PASS_REASK ? 1 : p->e->tries;
     ps->p = p;
-    ps->d = which == PASS_EXT ? p->e->external : p->e->local;
+    ps->d = which == PASS_EXT ? p->e->external : which == PASS_REASK ? p->e->reask : p->e->local;
     ps->r = r;
     pdns_query(ps->d, r->domain, DNSMSG_T_MX, on_mx, ps);
 }
