@@ -29,6 +29,8 @@ RUN_AS=""
 if dpkg-query -W -f '${Status}' mxdetour 2>/dev/null | grep -q 'ok installed'; then
     fail "package mxdetour is installed on this machine already; this test installs and purges its own"
 elif [ -f "$DEB" ]; then
+    . "$top_srcdir/tests/pkg/keep-user.sh"
+    keep_user_save # contrib/try.sh's user: the package takes it over, the purge removes it
     DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB" >"$TMPD/dpkg.log" 2>&1 ||
         fail "dpkg -i $DEB: $(tail -n 5 "$TMPD/dpkg.log")"
     PURGE=1
@@ -46,6 +48,7 @@ lib_cleanup_pre() {
     if [ "${PURGE:-0}" = 1 ]; then
         DEBIAN_FRONTEND=noninteractive dpkg --purge mxdetour >>"$TMPD/dpkg.log" 2>&1 ||
             echo "# dpkg --purge mxdetour failed: $(tail -n 3 "$TMPD/dpkg.log")"
+        keep_user_restore
     fi
 }
 
