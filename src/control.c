@@ -1,7 +1,8 @@
 /*
- * control - see control.h.  The socket's file mode (listen.socket_mode)
- * decides who may ask; flush is the only verb that changes anything and it
- * only forgets learned verdicts.
+ * control - see control.h.  The socket's file mode (listen.control_mode)
+ * and its peer's user id (control_peer.h, checked by listen.c) decide who
+ * may ask; flush is the only verb that changes anything and it only
+ * forgets learned verdicts.
  */
 #include "control.h"
 #include "core.h"

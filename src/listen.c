@@ -16,6 +16,7 @@
  */
 #include "listen.h"
 #include "control.h"
+#include "control_peer.h"
 #include "log.h"
 #include "loop.h"
 #include "netstring.h"
@@ -57,6 +58,7 @@ struct conn {
     size_t inlen, incap, outlen, outoff;
     uint64_t last, partial_since;
     int close_after; /* control: one answer, then EOF */
+    int denied;      /* control: the peer may not ask (control_peer.h) */
     int events;      /* what epoll watches now: saves a syscall per answer */
 };
 
@@ -249,7 +251,9 @@ static long one_control(struct conn *c, const char **why)
     }
     memcpy(line, c->in, len);
     line[len] = '\0';
-    ans = control_answer(line);
+    /* The refused peer gets its answer after its request, so that the CLI
+     * reads it instead of failing its write on a closed socket. */
+    ans = c->denied ? xstrdup("ERR permission denied\n") : control_answer(line);
     queue_out(c, ans, strlen(ans));
     free(ans);
     c->close_after = 1;
@@ -363,6 +367,7 @@ static void on_accept(struct loop *l, int lfd, int events, void *arg)
                    : ls->proto == LISTEN_CONTROL ? 1024
                                                  : 65536;
         c->in = xmalloc(c->incap);
+        c->denied = ls->proto == LISTEN_CONTROL && ls->path[0] && !control_peer_allowed(fd);
         c->last = util_now_ms();
         conns[fd] = c;
         nactive++;

@@ -1,0 +1,37 @@
+#!/bin/sh
+# t-control.sh - the control socket beyond its file mode: with
+# listen.control_mode 0666 a client running as another user (nobody) gets
+# "ERR permission denied" and nothing else, and the refusal is logged once
+# a minute for that uid however often it asks, while root is served.
+. "${top_srcdir:-.}/tests/daemon/lib.sh"
+need_cmd setpriv "apt-get install util-linux"
+
+dns_start
+d_write_conf
+sed -i 's|^  control: .*|&\n  control_mode: "0666"|' "$CONF"
+chmod 711 "$TMPD" # nobody may reach the socket: only the daemon says no
+mxd_start
+expect_eq "$(stat -c %a "$CONTROL_SOCK")" 666 "mode of the control socket"
+
+# Another user: refused, every time, with one log line; a learned verdict
+# outlives its flush.
+wait_verdict broken.test
+as_nobody() {
+    NB_OUT=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$MXD" -s "unix:$CONTROL_SOCK" "$@" 2>&1)
+    NB_RC=$?
+}
+for verb in status "flush --all" export status status; do
+    # shellcheck disable=SC2086
+    as_nobody $verb
+    expect_eq "$NB_OUT" "mxdetour: permission denied" "mxdetour $verb as nobody"
+    [ "$NB_RC" -ne 0 ] && [ "$NB_RC" -ne 69 ] ||
+        fail "mxdetour $verb as nobody: exit $NB_RC, want an error other than 69"
+done
+expect_eq "$(grep -c 'control: permission denied to uid 65534' "$TMPD/daemon.log")" 1 \
+    "log lines about nobody's five refused requests"
+wait_verdict broken.test
+expect_eq "$VERDICT" aaaa-ignored "verdict of broken.test after nobody's flush"
+
+alive "refused control requests"
+pass
