@@ -175,10 +175,11 @@ static int flush_out(struct loop *l, struct conn *c)
     return 0;
 }
 
+/* Socketmap and policy answers; OUT_MAX stops a client that never reads. */
 static int queue_out(struct conn *c, const char *data, size_t len)
 {
     if (c->outlen + len > OUT_MAX)
-        return -1; /* a client that never reads */
+        return -1;
     c->out = xrealloc(c->out, c->outlen + len);
     memcpy(c->out + c->outlen, data, len);
     c->outlen += len;
@@ -254,8 +255,12 @@ static long one_control(struct conn *c, const char **why)
     /* The refused peer gets its answer after its request, so that the CLI
      * reads it instead of failing its write on a closed socket. */
     ans = c->denied ? xstrdup("ERR permission denied\n") : control_answer(line);
-    queue_out(c, ans, strlen(ans));
-    free(ans);
+    /* Any size (an export of every route): the connection takes the answer
+     * over and flush_out() writes it as the socket drains. */
+    free(c->out);
+    c->out = ans;
+    c->outlen = strlen(ans);
+    c->outoff = 0;
     c->close_after = 1;
     return (long)(nl - c->in) + 1;
 }
