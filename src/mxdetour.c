@@ -16,6 +16,7 @@
 #include "export_fmt.h"
 #include "json.h"
 #include "loop.h"
+#include "namelist.h"
 #include "probe.h"
 #include "probe_auth.h"
 #include "route.h"
@@ -207,25 +208,15 @@ static int add_server(struct conf_server **list, size_t *n, const char *s)
 static char **read_list(const char *path, size_t *n)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-    char line[1024], **v = NULL;
-    size_t cap = 0;
+    char **v;
 
     *n = 0;
     if (!f)
         return NULL;
-    while (fgets(line, sizeof(line), f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        if (!line[0] || line[0] == '#')
-            continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            v = xrealloc(v, cap * sizeof(*v));
-        }
-        v[(*n)++] = xstrdup(line);
-    }
+    v = namelist_read(f, n);
     if (f != stdin)
         fclose(f);
-    return v ? v : xcalloc(1, sizeof(*v));
+    return v;
 }
 
 static int cmd_probe(int argc, char **argv)

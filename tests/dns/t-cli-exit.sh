@@ -1,7 +1,8 @@
 #!/bin/sh
 # Exit codes of `mxdetour probe`: 0 all healthy (nxdomain and null-mx
-# count as fine), 1 some domain broken, 2 usage error, 78 bad config; and
-# the plain (non-JSON) output line.
+# count as fine), 1 some domain broken or a bad name (a --file line of any
+# length is one name), 2 usage error, 78 bad config; and the plain
+# (non-JSON) output line.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/dns/lib.sh"
 {
     rules_mx1 good.test 127.0.0.10
@@ -58,4 +59,14 @@ plain_probe --resolver "$srv" $T bad.test
 [ "$RC" -eq 1 ] || fail "plain probe exit $RC"
 line='bad.test verdict=aaaa-error host=mx1.bad.test route=smtp:[127.0.0.11]:25 evidence="AAAA mx1.bad.test SERVFAIL @'$srv'"'
 [ "$(cat "$OUT")" = "$line" ] || fail "plain output: expected: $line"
+
+# --file: a line is one name whatever its length; one of 1,500 octets is
+# one bad name (too long), not two.
+long=$(printf 'a%.0s' $(seq 1 1500))
+printf 'good.test\n%s.test\n' "$long" >"$TMPD/names"
+plain_probe --resolver "$srv" $T --file "$TMPD/names"
+expect_rc 1
+[ "$(wc -l <"$OUT")" -eq 2 ] || fail "--file with a 1,500-octet line: $(wc -l <"$OUT") results, want 2"
+grep -q "^good.test verdict=healthy" "$OUT" || fail "--file: good.test not probed"
+grep -q "^a*\.test error=\"name longer than 253\"$" "$OUT" || fail "--file: the long line is not one name, too long"
 pass
