@@ -83,6 +83,7 @@ struct conf *conf_defaults(void)
     c->listen_metrics = xstrdup("");
     c->socket_mode = 0660;
     c->control_mode = 0600;
+    c->milter_timeout_ms = 1800000;
     c->socket_group = xstrdup("postfix");
     c->user = xstrdup("mxdetour");
     c->state_file = xstrdup("/var/lib/mxdetour/verdicts");

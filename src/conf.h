@@ -72,6 +72,8 @@ struct conf {
     char *socket_group;     /* "" = leave group alone */
     char *user;             /* "" = do not drop privileges */
     char *state_file;       /* "" = no state file */
+    /* libmilter drops a milter peer silent this long (rounded up to s). */
+    unsigned milter_timeout_ms;
 
     int local_system; /* 1: /etc/resolv.conf */
     struct conf_server *local;

@@ -85,6 +85,7 @@ static const struct key_def keys[] = {
     {"listen", "metrics", K_LISTEN, F(listen_metrics), 0, 0},
     {"listen", "socket_mode", K_MODE_BITS, F(socket_mode), 0, 0},
     {"listen", "control_mode", K_MODE_BITS, F(control_mode), 0, 0},
+    {"listen", "milter_timeout", K_DURATION, F(milter_timeout_ms), 0, 0},
     {"listen", "socket_group", K_ACCOUNT, F(socket_group), 0, 0},
     {"resolvers", "local", K_LOCAL, 0, 0, 0},
     {"resolvers", "external", K_EXTERNAL, 0, 0, 0},

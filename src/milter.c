@@ -78,9 +78,6 @@
 #define MLFI_STOP_MS         10000 /* milter_stop(): wait for callbacks in flight */
 #define MLFI_ACCEPT_PAUSE_MS 250   /* out of descriptors: see accept() below */
 #define MLFI_ACCEPT_LOG_MS   10000
-/* Longer than any gap between two MTA commands: with headers and body
- * skipped, the whole DATA transfer of a slow client is one such gap. */
-#define MLFI_IO_TIMEOUT_S 7200
 
 /* ------------------------------------------------------------------ */
 /* Pure decisions: which headers a message gets.                       */
@@ -208,6 +205,7 @@ static int mlfi_stopping; /* milter_stop() was called */
 static int mlfi_running;  /* the smfi_main() thread exists */
 static pthread_t mlfi_thread;
 static char *mlfi_conn;
+static int mlfi_timeout_s; /* listen.milter_timeout: see milter.h */
 
 static int mlfi_enter(void)
 {
@@ -546,7 +544,7 @@ static int mlfi_open(void)
         log_err("milter: cannot register on %s", mlfi_conn);
         return -1;
     }
-    smfi_settimeout(MLFI_IO_TIMEOUT_S);
+    smfi_settimeout(mlfi_timeout_s);
     if (smfi_opensocket(1) != MI_SUCCESS) {
         log_err("milter: cannot listen on %s: %s", mlfi_conn, strerror(errno));
         return -1;
@@ -692,7 +690,7 @@ static void *mlfi_main(void *arg)
     return NULL;
 }
 
-int milter_start(const char *conn)
+int milter_start(const char *conn, unsigned timeout_ms)
 {
     sigset_t block, old;
     int err;
@@ -703,6 +701,7 @@ int milter_start(const char *conn)
     }
     free(mlfi_conn);
     mlfi_conn = xstrdup(conn);
+    mlfi_timeout_s = (int)((timeout_ms + 999) / 1000);
     mlfi_stopping = 0;
     if (mlfi_open() != 0)
         return -1;

@@ -303,7 +303,7 @@ static int start(struct conf *c, const char *path, int *milter_on)
     if (metrics_http_start(c->listen_metrics) < 0)
         return EX_UNAVAILABLE;
     if (c->listen_milter[0]) {
-        if (milter_start(c->listen_milter) < 0)
+        if (milter_start(c->listen_milter, c->milter_timeout_ms) < 0)
             return EX_UNAVAILABLE;
         *milter_on = 1;
     }

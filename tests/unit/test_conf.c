@@ -122,6 +122,7 @@ static void dump(const struct conf *c, char *buf, size_t size)
     }
     cat(buf, size, " metrics=%s ", c->listen_metrics);
     cat(buf, size, "rescue=%s ", c->rescue ? "on" : "off");
+    cat(buf, size, "milter_timeout=%u ", c->milter_timeout_ms);
 }
 
 static void print_errs(const struct conf_errs *e)
@@ -151,7 +152,8 @@ static const struct valid_case valid[] = {
       "max_cached=1000000 "
       "rate=600/60000 wait=1000 authoritative=off",
       "mode=rewrite on_broken=pin-mx smarthost= transport=smtp ldd=none tag_header=X-MXDetour",
-      "publish= postfix_config= level=info facility=mail domains= metrics= "}},
+      "publish= postfix_config= level=info facility=mail domains= metrics= rescue=off "
+      "milter_timeout=1800000 "}},
     {"fleet off by default", "", {"fleet= prefix=mxdetour: node="}},
     {"rescue off by default", "", {" rescue=off "}},
     {"rescue on", "routing:\n  rescue: on\n", {" rescue=on "}},
@@ -197,6 +199,7 @@ static const struct valid_case valid[] = {
     {"durations in every unit",
      "probe:\n  timeout: 500ms\n  recheck: 1d\n  wait: 10m\n",
      {"timeout=500 ", "recheck=86400000 ", "wait=600000"}},
+    {"milter timeout", "listen:\n  milter_timeout: 10m\n", {" milter_timeout=600000 "}},
     {"authoritative on", "probe:\n  authoritative: on\n", {"wait=1000 authoritative=on"}},
     {"authoritative off", "probe:\n  authoritative: off\n", {"authoritative=off"}},
     {"wait 0 and 0s", "probe:\n  wait: 0\n", {"wait=0"}},
@@ -327,6 +330,8 @@ static const struct invalid_case invalid[] = {
     {"probe:\n  recheck: 100d\n", "t.yaml:2:12: probe.recheck: bad duration \"100d\" (too long)"},
     {"probe:\n  recheck: -1h\n",
      "t.yaml:2:12: probe.recheck: bad duration \"-1h\" (use 500ms, 2s, 10m, 1h, 1d)"},
+    {"listen:\n  milter_timeout: 0s\n",
+     "t.yaml:2:19: listen.milter_timeout: bad duration \"0s\" (must be greater than 0)"},
     {"probe:\n  wait: 1 s\n",
      "t.yaml:2:9: probe.wait: bad duration \"1 s\" (use 500ms, 2s, 10m, 1h, 1d)"},
     {"probe:\n  authoritative: yes\n",
