@@ -1,0 +1,174 @@
+/*
+ * fuzz_frontends - libFuzzer target for the request semantics behind the
+ * listeners: sockmap_answer() (policy/sockmap.c), policy_answer() with its
+ * instance table (policy/policy.c; the table lives across inputs, as in
+ * the daemon) and control_answer() (src/control.c).  The first octet picks
+ * the front-end, the rest is one request as src/listen.c hands it over.
+ * The core is a double, defined below, that answers from a hash of the
+ * name and checks that every name it is given is normalised.  Checked
+ * besides "does not crash": a socketmap answer is "OK route" or
+ * "NOTFOUND " and fits; a policy answer is one "action=...\n\n" block; a
+ * control answer ends with a newline.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "control.h"
+#include "core.h"
+#include "dname.h"
+#include "explain_store.h"
+#include "policy.h"
+#include "policy_attr.h"
+#include "sockmap.h"
+#include "util.h"
+#include "fuzz_check.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* ---- test double of core.h and explain_store.h ---- */
+
+static struct conf *conf;
+
+static void check_normalized(const char *domain)
+{
+    char again[DNAME_MAX + 1];
+    CHECK(dname_normalize(domain, again, sizeof(again)) == NULL && strcmp(again, domain) == 0);
+}
+
+void core_lookup(const char *domain, struct core_answer *ans)
+{
+    static const char *const routes[] = {"", "smtp:[203.0.113.25]:25",
+                                         "smtp:[192.0.2.1]:25, [192.0.2.2]:25",
+                                         "smtp-ipv4:", "smtp:[relay.example]:587"};
+    unsigned h = 5381;
+
+    check_normalized(domain);
+    for (const char *p = domain; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    memset(ans, 0, sizeof(*ans));
+    ans->rewrite = (h >> 8) & 1;
+    ans->verdict = (enum verdict)(h % VERDICT__COUNT);
+    ans->probing = ans->verdict == VERDICT_UNKNOWN;
+    snprintf(ans->route, sizeof(ans->route), "%s", routes[(h >> 4) % 5]);
+}
+
+size_t core_wait(const char *const *domains, size_t n, unsigned ms)
+{
+    (void)ms;
+    for (size_t i = 0; i < n; i++)
+        check_normalized(domains[i]);
+    return 0;
+}
+
+struct conf *core_conf(void)
+{
+    return conf_ref(conf);
+}
+
+void core_log_decision(const char *qid, const char *domain, const struct core_answer *a,
+                       const char *via)
+{
+    (void)qid;
+    (void)a;
+    check_normalized(domain);
+    CHECK(via != NULL);
+}
+
+char *core_status_text(void)
+{
+    return xstrdup("mode: rewrite\n");
+}
+
+char *core_lookup_text(const char *domain)
+{
+    check_normalized(domain);
+    return xstrdup("verdict: unknown\n");
+}
+
+size_t core_flush(const char *domain)
+{
+    if (domain)
+        check_normalized(domain);
+    return 0;
+}
+
+char *core_export_text(int rows)
+{
+    return xstrdup(rows ? "a.example\tsmtp-ipv4:\t-\n" : "a.example smtp-ipv4:\n");
+}
+
+char *explain_store_text(const char *domain)
+{
+    check_normalized(domain);
+    return xstrdup("no probe of that domain remembered\n");
+}
+
+/* ---- the three front-ends ---- */
+
+static void one_sockmap(const char *req, size_t len)
+{
+    char ans[2048];
+
+    if (len > SOCKMAP_REQ_MAX || sockmap_answer(req, len, ans, sizeof(ans)) < 0)
+        return;
+    CHECK(strncmp(ans, "OK ", 3) == 0 || strcmp(ans, "NOTFOUND ") == 0);
+    CHECK(strchr(ans, '\n') == NULL);
+}
+
+static void one_policy(const char *req, size_t len, uint64_t now)
+{
+    static struct policy_table *t;
+    static struct policy_req pr;
+    char ans[2048];
+    size_t used;
+
+    if (!t)
+        t = policy_table_new();
+    if (policy_attr_parse(req, len, &pr, &used) != POLICY_ATTR_OK)
+        return;
+    CHECK(policy_answer(t, &pr, now, ans, sizeof(ans)) == 0);
+    size_t n = strlen(ans);
+    CHECK(strncmp(ans, "action=", 7) == 0 && n >= 9 && strcmp(ans + n - 2, "\n\n") == 0);
+    CHECK(strchr(ans, '\n') == ans + n - 2);
+    if (now % 64 == 0)
+        policy_table_expire(t, now, 300000);
+}
+
+static void one_control(const char *req, size_t len)
+{
+    char line[1024];
+    char *ans;
+
+    /* As src/listen.c: one line, no NUL, shorter than 1024. */
+    if (len >= sizeof(line) || memchr(req, '\0', len) || memchr(req, '\n', len))
+        return;
+    memcpy(line, req, len);
+    line[len] = '\0';
+    ans = control_answer(line);
+    CHECK(ans != NULL && ans[0] != '\0' && ans[strlen(ans) - 1] == '\n');
+    free(ans);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static uint64_t now = 1000000;
+
+    if (!conf)
+        conf = conf_defaults();
+    if (size < 1)
+        return 0;
+    now += 1000 * (data[0] >> 2); /* the policy table ages between inputs */
+    switch (data[0] & 3) {
+    case 0:
+        one_sockmap((const char *)data + 1, size - 1);
+        break;
+    case 1:
+        one_policy((const char *)data + 1, size - 1, now);
+        break;
+    default:
+        one_control((const char *)data + 1, size - 1);
+        break;
+    }
+    return 0;
+}
