@@ -70,20 +70,8 @@ redis-server --port 0 --unixsocket "$RSOCK" --unixsocketperm 700 --save '' --app
 PIDS="$PIDS $!"
 poll 200 sh -c "redis-cli -s '$RSOCK' PING 2>/dev/null | grep -q PONG" || die "redis-server did not start"
 
-# The same state file as bench/sockmap_bench.sh: every dN.test cached and fresh.
-now=$(date +%s)
-awk -v n="$DOMAINS" -v now="$now" 'BEGIN {
-    OFS = "\t"
-    print "mxdetour-state 1"
-    for (i = 0; i < n; i++) {
-        ip = "192.0.2." (i % 250 + 1)
-        if (i % 10 == 0)
-            print "d" i ".test", "aaaa-ignored", 0, 1, now, "mx1.d" i ".test", ip,
-                "AAAA mx1.d" i ".test timeout 2x2s @127.0.0.1:9"
-        else
-            print "d" i ".test", "healthy", 0, 1, now, "-", ip, "1 MX host answered, slowest 3ms"
-    }
-}' >"$T/verdicts.gen" || die "cannot write the state file"
+# state file: every dN.test cached and fresh (bench/state_gen.sh)
+sh "$top/bench/state_gen.sh" "$DOMAINS" >"$T/verdicts.gen" || die "cannot write the state file"
 
 start_node() { # NAME REDIS_SPEC STATE
     mkdir -p "$T/$1"

@@ -14,7 +14,8 @@
  *
  * Requests:
  *   socketmap  netstring "postfix-transport user@dN.test", N uniform random
- *              in [0, DOMAINS)
+ *              in [0, DOMAINS), or with -S 0, 1, 2... (every domain new: a
+ *              flood of unique names)
  *   policy     a Postfix 3.7 smtpd_access_policy request (every attribute
  *              Postfix 3.7 sends), protocol_state=RCPT,
  *              recipient=user@dN.test, instance unique per request
@@ -70,6 +71,8 @@ struct worker {
 static enum mode mode;
 static const char *path;
 static unsigned ndomains = 100000;
+static int sequential; /* -S: dN.test in order, each once */
+static atomic_uint domain_seq;
 static double seconds = 3.0;
 static long maxreq = 1000000;
 static atomic_long issued;
@@ -96,7 +99,7 @@ static uint64_t xorshift(uint64_t *s)
 static void usage(void)
 {
     fprintf(stderr, "usage: sockbench -s PATH -m socketmap|policy [-c CONNS] [-t THREADS]\n"
-                    "                 [-d SECONDS] [-n MAXREQ] [-D DOMAINS]\n"
+                    "                 [-d SECONDS] [-n MAXREQ] [-D DOMAINS] [-S]\n"
                     "prints: mode= conns= requests= seconds= rps= p50_us= p99_us= max_us=\n"
                     "        ok= notfound= other= (socketmap: OK / NOTFOUND answers;\n"
                     "        policy: DUNNO / - / other actions)\n");
@@ -106,7 +109,8 @@ static void usage(void)
 /* Builds the next request of c into c->req. */
 static void make_request(struct conn *c)
 {
-    unsigned d = (unsigned)(xorshift(&c->rng) % ndomains);
+    unsigned d =
+        sequential ? atomic_fetch_add(&domain_seq, 1) : (unsigned)(xorshift(&c->rng) % ndomains);
 
     if (mode == MODE_SOCKMAP) {
         char payload[256];
@@ -328,7 +332,7 @@ int main(int argc, char **argv)
     int nconns = 1, nthreads = 1, opt;
     const char *m = NULL;
 
-    while ((opt = getopt(argc, argv, "s:m:c:t:d:n:D:")) != -1) {
+    while ((opt = getopt(argc, argv, "s:m:c:t:d:n:D:S")) != -1) {
         switch (opt) {
         case 's':
             path = optarg;
@@ -350,6 +354,9 @@ int main(int argc, char **argv)
             break;
         case 'D':
             ndomains = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'S':
+            sequential = 1;
             break;
         default:
             usage();

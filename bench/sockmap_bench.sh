@@ -99,20 +99,8 @@ gcc -O2 -std=c11 -Wall -Wextra -pthread -o "$T/sockbench" "$top/bench/sockbench.
 gcc -O2 -std=c11 -Wall -Wextra -o "$T/echo_floor" "$top/bench/echo_floor.c" ||
     die "cannot build echo_floor"
 
-# state file: DOMAIN VERDICT CONFIRMED PINNABLE WALLTIME HOST PIN EVIDENCE
-now=$(date +%s)
-awk -v n="$DOMAINS" -v now="$now" 'BEGIN {
-    OFS = "\t"
-    print "mxdetour-state 1"
-    for (i = 0; i < n; i++) {
-        ip = "192.0.2." (i % 250 + 1)
-        if (i % 10 == 0)
-            print "d" i ".test", "aaaa-ignored", 0, 1, now, "mx1.d" i ".test", ip,
-                "AAAA mx1.d" i ".test timeout 2x2s @127.0.0.1:9"
-        else
-            print "d" i ".test", "healthy", 0, 1, now, "-", ip, "1 MX host answered, slowest 3ms"
-    }
-}' >"$T/verdicts.gen" || die "cannot write the state file"
+# state file: every dN.test cached and fresh (bench/state_gen.sh)
+sh "$top/bench/state_gen.sh" "$DOMAINS" >"$T/verdicts.gen" || die "cannot write the state file"
 
 write_conf() { # FILE STATE_FILE
     cat >"$1" <<YAML
