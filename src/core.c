@@ -12,6 +12,7 @@
 #include "explain_store.h"
 #include "fleet.h"
 #include "health.h"
+#include "writer.h"
 #include "log.h"
 #include "loop.h"
 #include "metrics.h"
@@ -278,11 +279,9 @@ void core_log_decision(const char *qid, const char *domain, const struct core_an
 
 static void save_now(struct loop *l, void *arg)
 {
-    struct conf *c = core_conf();
     (void)l, (void)arg;
     save_timer = 0;
-    state_save(c->state_file);
-    conf_unref(c);
+    writer_request(0);
 }
 
 struct exporter {
@@ -364,14 +363,9 @@ char *core_export_text(int rows)
 static void publish(int wait)
 {
     struct conf *c = core_conf();
-    publish_timer = 0;
     if (c->publish[0]) {
         /* The state first: a table must never hold a route that a restart
          * after a crash would forget (the start republishes from it). */
-        if (save_timer) {
-            loop_cancel(loop, save_timer);
-            save_timer = 0;
-        }
         state_save(c->state_file);
         char *text = core_export_text(0);
         publish_write(c->publish, text, c->postfix_config, wait);
@@ -380,10 +374,27 @@ static void publish(int wait)
     conf_unref(c);
 }
 
+/* The writer thread's job (src/writer.c): it waits for postmap itself, so
+ * the loop never has a child of its to reap. */
+static void write_job(int with_table)
+{
+    struct conf *c = core_conf();
+    if (with_table && c->publish[0])
+        publish(1);
+    else
+        state_save(c->state_file);
+    conf_unref(c);
+}
+
 static void publish_now(struct loop *l, void *arg)
 {
     (void)l, (void)arg;
-    publish(0);
+    publish_timer = 0;
+    if (save_timer) { /* the publish saves first */
+        loop_cancel(loop, save_timer);
+        save_timer = 0;
+    }
+    writer_request(1);
 }
 
 static void schedule(uint64_t *timer, unsigned ms, loop_timer_cb cb)
@@ -570,7 +581,7 @@ int core_start(struct loop *l, struct conf *c)
     publish_run_as(c->user);
     if (c->publish[0])
         publish(1); /* empty or from the state, before any answer */
-    return 0;
+    return writer_start(write_job);
 }
 
 void core_reload(struct conf *c)
@@ -606,6 +617,7 @@ void core_stop(void)
     struct conf *c = core_conf();
     health_stop();
     fleet_stop();
+    writer_stop(); /* what it has pending is written below anyway */
     long n = state_save(c->state_file);
     if (n >= 0 && c->state_file[0])
         log_info("state file %s: %ld verdicts saved", c->state_file, n);

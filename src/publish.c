@@ -32,22 +32,24 @@ static unsigned nrunning;
 
 static int run_postmap(const char *spec, int bare, const char *postfix_config, int wait);
 
+/* Written by whichever thread publishes (the writer thread, or the loop
+ * at start and stop), read by rescue on the loop thread. */
 static unsigned long seq_started, seq_done;
 
 unsigned long publish_seq_next(void)
 {
-    return seq_started + 1;
+    return __atomic_load_n(&seq_started, __ATOMIC_ACQUIRE) + 1;
 }
 
 unsigned long publish_seq_done(void)
 {
-    return seq_done;
+    return __atomic_load_n(&seq_done, __ATOMIC_ACQUIRE);
 }
 
 static void done(unsigned long seq)
 {
-    if (seq > seq_done)
-        seq_done = seq;
+    if (seq > __atomic_load_n(&seq_done, __ATOMIC_ACQUIRE))
+        __atomic_store_n(&seq_done, seq, __ATOMIC_RELEASE);
 }
 
 /* The account postmap runs as when the daemon is still root (the start-up
@@ -60,15 +62,28 @@ void publish_run_as(const char *user)
     util_strlcpy(run_as, user ? user : "", sizeof(run_as));
 }
 
-static int drop_to(const char *user)
+/* Looked up before the fork: the child of a threaded process may only make
+ * plain system calls (an NSS lookup there could wait forever on a lock
+ * another thread held at the fork). */
+struct account {
+    uid_t uid;
+    gid_t gid;
+};
+
+static int lookup_account(const char *user, struct account *a)
 {
-    struct passwd *pw = getpwnam(user);
-    if (!pw)
+    struct passwd pw, *res = NULL;
+    char buf[4096];
+    if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
         return -1;
-    return initgroups(pw->pw_name, pw->pw_gid) == 0 && setgid(pw->pw_gid) == 0 &&
-                   setuid(pw->pw_uid) == 0
-               ? 0
-               : -1;
+    a->uid = pw.pw_uid;
+    a->gid = pw.pw_gid;
+    return 0;
+}
+
+static int drop_to(const struct account *a)
+{
+    return setgroups(1, &a->gid) == 0 && setgid(a->gid) == 0 && setuid(a->uid) == 0 ? 0 : -1;
 }
 
 static int needs_postmap(const char *spec, const char **path)
@@ -97,7 +112,7 @@ int publish_write(const char *spec, const char *text, const char *postfix_config
     /* 0644: Postfix reads a texthash: table itself, as its own user. */
     FILE *f = atomic_open(path, 0644, tmp, sizeof(tmp));
 
-    seq_started++;
+    __atomic_add_fetch(&seq_started, 1, __ATOMIC_ACQ_REL);
 
     if (f)
         fputs(text, f); /* a write error shows in atomic_commit() */
@@ -109,7 +124,7 @@ int publish_write(const char *spec, const char *text, const char *postfix_config
     if (postmap)
         return run_postmap(spec, path == spec, postfix_config, wait);
     metrics_publish(1);
-    done(seq_started);
+    done(__atomic_load_n(&seq_started, __ATOMIC_ACQUIRE));
     return 0;
 }
 
@@ -149,24 +164,29 @@ static int run_postmap(const char *spec, int bare, const char *postfix_config, i
     char typed[4200];
     int status;
 
-    if (nrunning == MAX_CHILDREN) {
+    if (!wait && nrunning == MAX_CHILDREN) {
         /* Every run must happen (the last one holds the newest routes), and
          * postmap of a table takes milliseconds: wait for the oldest. */
         if (waitpid(running[0].pid, &status, 0) == running[0].pid)
             postmap_ended(&running[0], status);
         running[0] = running[--nrunning];
     }
-    struct postmap_child *ch = &running[nrunning];
-    ch->seq = seq_started;
+    /* A waited-for run is never in running[]: the loop reaps only those. */
+    struct postmap_child waited, *ch = wait ? &waited : &running[nrunning];
+    ch->seq = __atomic_load_n(&seq_started, __ATOMIC_ACQUIRE);
     snprintf(typed, sizeof(typed), "%s%s", bare ? "lmdb:" : "", spec);
     util_strlcpy(ch->table, typed, sizeof(ch->table));
     if (postfix_config && postfix_config[0])
         snprintf(ch->command, sizeof(ch->command), "postmap -c %s %s", postfix_config, typed);
     else
         snprintf(ch->command, sizeof(ch->command), "postmap %s", typed);
+    struct account acct;
+    int drop = run_as[0] && geteuid() == 0;
+    if (drop && lookup_account(run_as, &acct) < 0)
+        acct.uid = (uid_t)-1; /* the child exits 126: "cannot become" */
     pid_t pid = fork();
     if (pid == 0) {
-        if (run_as[0] && geteuid() == 0 && drop_to(run_as) < 0)
+        if (drop && (acct.uid == (uid_t)-1 || drop_to(&acct) < 0))
             _exit(126);
         if (postfix_config && postfix_config[0])
             execlp("postmap", "postmap", "-c", postfix_config, typed, (char *)NULL);
