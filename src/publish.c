@@ -172,7 +172,7 @@ static int run_postmap(const char *spec, int bare, const char *postfix_config, i
         running[0] = running[--nrunning];
     }
     /* A waited-for run is never in running[]: the loop reaps only those. */
-    struct postmap_child waited, *ch = wait ? &waited : &running[nrunning];
+    struct postmap_child waited = {0}, *ch = wait ? &waited : &running[nrunning];
     ch->seq = __atomic_load_n(&seq_started, __ATOMIC_ACQUIRE);
     snprintf(typed, sizeof(typed), "%s%s", bare ? "lmdb:" : "", spec);
     util_strlcpy(ch->table, typed, sizeof(ch->table));

@@ -42,6 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                  verdict_name(r.vi.verdict), r.vi.confirmed, r.vi.pinnable, (long long)r.made_wall,
                  field(r.vi.host), field(r.vi.pin), field(r.vi.evidence));
     CHECK(n > 0 && (size_t)n < sizeof(line));
+    if (r.vi.pin_ttl && r.vi.pin[0]) /* the optional 9th field, as state_save() writes it */
+        n += snprintf(line + n, sizeof(line) - (size_t)n, "\t%u", r.vi.pin_ttl);
+    CHECK((size_t)n < sizeof(line));
     if ((size_t)n <= STATE_LINE_MAX) {
         CHECK(state_parse_line(line, (size_t)n, &again) == 0);
         CHECK(memcmp(&r, &again, sizeof(r)) == 0);
