@@ -125,9 +125,11 @@ if [ $SINK = 1 ]; then
 else
     "$MXD" -f -c "$T/mxdetour.yaml" 2>"$T/mxd.log" &
 fi
-PIDS="$PIDS $!"
+MXD_PID=$! # unshare and sh exec: the same process
+PIDS="$PIDS $MXD_PID"
 "$T/noop_milter" "unix:$T/noop.sock" 2>"$T/noop.log" &
-PIDS="$PIDS $!"
+NOOP_PID=$!
+PIDS="$PIDS $NOOP_PID"
 poll 200 test -S "$T/mxd.sock" || die "mxdetourd did not start: $(cat "$T/mxd.log" 2>/dev/null)"
 poll 200 grep -q 'listening' "$T/noop.log" || die "noop_milter did not start"
 
@@ -139,9 +141,21 @@ miltertest -s "$top/bench/milter_bench.lua" -D sock="$T/mxd.sock" -D n=1 -D chec
 miltertest -s "$top/bench/milter_bench.lua" -D sock="$T/mxd.sock" -D n=1 -D check=1 ||
     die "second warm-up message failed"
 
-# run SOCK CONNS: prints messages per second for N messages over CONNS clients
+# PID: CPU nanoseconds (user + system) of the process so far, threads that
+# have exited included (libmilter runs a thread per connection, so the sum
+# over /proc/PID/task would lose them); clock-tick resolution, which is why
+# a measurement needs thousands of messages
+TICK=$(getconf CLK_TCK)
+cpu_ns() {
+    sed 's/.*) //' "/proc/$1/stat" | awk -v t="$TICK" '{ printf "%.0f\n", ($12 + $13) * 1e9 / t }'
+}
+
+# run SOCK CONNS PID: prints "RATE:CPU" for N messages over CONNS clients:
+# messages per second, and the filter's CPU microseconds per message (all
+# its threads; a busy machine disturbs it much less than the rate)
 run() {
     per=$((N / $2))
+    c0=$(cpu_ns "$3")
     t0=$(date +%s%N)
     pids=""
     i=0
@@ -155,29 +169,36 @@ run() {
         wait "$p" || die "client failed: $(cat "$T"/client*.out)"
     done
     t1=$(date +%s%N)
-    echo $((per * $2 * 1000000000 / (t1 - t0)))
+    c1=$(cpu_ns "$3")
+    echo "$((per * $2 * 1000000000 / (t1 - t0))):$(awk -v a="$c0" -v b="$c1" -v n=$((per * $2)) \
+        'BEGIN { printf "%.1f", (b - a) / n / 1000 }')"
 }
+rates() { tr ' ' '\n' | grep . | cut -d: -f1 | tr '\n' ' '; }
+cpus() { tr ' ' '\n' | grep . | cut -d: -f2 | tr '\n' ' '; }
 
 median() {
     tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 echo "# milter_bench: $N messages x 5 recipients, $ROUNDS rounds, log.level $LEVEL, $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
-echo "| connections | no-op milter msg/s | mxdetourd msg/s | ratio | rounds (noop/mxd) |"
-echo "|---|---|---|---|---|"
+echo "| connections | no-op milter msg/s | mxdetourd msg/s | ratio | no-op CPU µs/msg | mxdetourd CPU µs/msg | CPU ratio | rounds msg/s (noop/mxd) |"
+echo "|---|---|---|---|---|---|---|---|"
 for c in $CONNS; do
     nl=""
     ml=""
     r=0
     while [ $r -lt "$ROUNDS" ]; do
-        nl="$nl $(run "$T/noop.sock" "$c")"
-        ml="$ml $(run "$T/mxd.sock" "$c")"
+        nl="$nl $(run "$T/noop.sock" "$c" "$NOOP_PID")"
+        ml="$ml $(run "$T/mxd.sock" "$c" "$MXD_PID")"
         r=$((r + 1))
     done
-    nm=$(echo "$nl" | median)
-    mm=$(echo "$ml" | median)
+    nm=$(echo "$nl" | rates | median)
+    mm=$(echo "$ml" | rates | median)
+    nc=$(echo "$nl" | cpus | median)
+    mc=$(echo "$ml" | cpus | median)
     ratio=$(awk -v a="$mm" -v b="$nm" 'BEGIN { printf "%.0f%%", 100 * a / b }')
-    echo "| $c | $nm | $mm | $ratio | $nl /$ml |"
+    cratio=$(awk -v a="$nc" -v b="$mc" 'BEGIN { printf "%.0f%%", 100 * a / b }')
+    echo "| $c | $nm | $mm | $ratio | $nc | $mc | $cratio | $(echo "$nl" | rates)/ $(echo "$ml" | rates)|"
 done
 if [ $SINK = 1 ]; then
     kill "$SINK_PID"

@@ -17,8 +17,11 @@
 # domain dN.test (N < DOMAINS) is cached and fresh (probe.recheck 1d), one
 # in ten aaaa-ignored with a pin address (so the socketmap answers
 # "OK smtp:[192.0.2.x]" and logs a decision line), the rest healthy; no
-# probe ever starts (resolvers.local points at 127.0.0.1:9, where nothing
-# listens).  A policy request is Postfix 3.7's RCPT request with a new
+# probe ever starts.  resolvers.local is tests/dns/fakedns.py on loopback
+# with no rules (every name NXDOMAIN): the canary check finds the local
+# resolver up, as on a real host; were it down, every domain would get
+# routing.on_local_dns_down and the run would measure the wrong path (the
+# script fails unless a tenth of the socketmap answers are OK).  A policy request is Postfix 3.7's RCPT request with a new
 # instance each time; mxdetourd remembers every instance (up to 65,536,
 # dropped after 300 s idle), so before each policy cell the daemon is
 # restarted and the cell is capped at POLICY_MAX requests, which keeps
@@ -71,6 +74,7 @@ die() {
 T=$(mktemp -d "${TMPDIR:-/tmp}/mxd-sbench.XXXXXX") || die mktemp
 MXD_PID=""
 FLOOR_PID=""
+DNS_PID=""
 stop_pid() { # PID: TERM, then wait for it
     [ -n "$1" ] || return 0
     kill "$1" 2>/dev/null
@@ -79,6 +83,7 @@ stop_pid() { # PID: TERM, then wait for it
 cleanup() {
     stop_pid "$MXD_PID"
     stop_pid "$FLOOR_PID"
+    stop_pid "$DNS_PID"
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -93,6 +98,12 @@ poll() { # TRIES CMD...: bounded wait, 50 ms a try
         sleep 0.05
     done
 }
+
+: >"$T/zone.rules"
+/usr/bin/python3 "$top/tests/dns/fakedns.py" --listen 127.0.0.1 --port 0 \
+    --portfile "$T/dns.port" --quiet --rules "$T/zone.rules" 2>"$T/dns.log" &
+DNS_PID=$!
+poll 200 test -s "$T/dns.port" || die "fakedns did not start: $(tail -3 "$T/dns.log")"
 
 gcc -O2 -std=c11 -Wall -Wextra -pthread -o "$T/sockbench" "$top/bench/sockbench.c" ||
     die "cannot build sockbench"
@@ -113,7 +124,7 @@ listen:
 user: ""
 state_file: "$2"
 resolvers:
-  local: ["127.0.0.1:9"]
+  local: ["127.0.0.1:$(cat "$T/dns.port")"]
 probe:
   recheck: 1d
 routing:
@@ -211,6 +222,8 @@ $m"
         ratio=$(awk -v a="$(kv rps "$mm")" -v b="$(kv rps "$fm")" 'BEGIN { printf "%.0f%%", 100 * a / b }')
         okshare=""
         if [ $mode = socketmap ]; then
+            [ "$(kv ok "$mm")" -gt 0 ] ||
+                die "no OK answer: the local resolver is down or the state was not loaded"
             okshare=" ($(awk -v o="$(kv ok "$mm")" -v n="$(kv requests "$mm")" 'BEGIN { printf "%.1f%% OK", 100 * o / n }'))"
         fi
         rows="$rows

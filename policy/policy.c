@@ -11,9 +11,10 @@
  *                   before we know its other recipients.
  *   DATA,           look every remembered domain up again (a probe may have
  *   END-OF-MESSAGE  finished since RCPT).  Then:
- *                   - FILTER <route> when routing.mode is rewrite and every
- *                     recipient has one and the same non-empty route
- *                     (doc/design.md §5: whole-message rerouting only then);
+ *                   - FILTER <route> when the transaction rule (txn.h,
+ *                     doc/design.md §5) gives a route for the whole
+ *                     message: routing.mode is rewrite and every
+ *                     recipient has one and the same non-empty route;
  *                   - else, at DATA only, PREPEND "<tag_header>: domain=D
  *                     verdict=V route=R" for the first rerouted domain.  One
  *                     answer carries one action, so only one header fits;
@@ -57,6 +58,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "policy_attr.h"
+#include "txn.h"
 #include "util.h"
 
 #define POLICY_RCPT_MAX      10000
@@ -339,63 +341,64 @@ static int policy_filterable(const char *route)
     return route[0] != '\0' && strchr(route, ':') != NULL && strpbrk(route, "\r\n") == NULL;
 }
 
-/* DATA / END-OF-MESSAGE: decide for the whole transaction. */
+/* The PREPEND text "<tag_header>: domain=D verdict=V route=R". */
+static void policy_tag_text(char *text, size_t size, const char *domain,
+                            const struct core_answer *a)
+{
+    struct conf *c = core_conf();
+    int n =
+        snprintf(text, size, "%s:", c != NULL && c->tag_header[0] ? c->tag_header : "X-MXDetour");
+    size_t pos = n > 0 && (size_t)n < size ? (size_t)n : 0;
+
+    if (c != NULL)
+        conf_unref(c);
+    core_txn_tag(text, size, pos, domain, a);
+}
+
+/* DATA / END-OF-MESSAGE: decide for the whole transaction (txn.h). */
 static int policy_decide(struct policy_inst *in, const struct policy_req *req, int eom, char *out,
                          size_t size)
 {
-    struct core_answer ans, first;
+    struct core_answer ans;
+    struct core_txn txn;
+    const struct core_answer *first;
+    const char *first_dom = NULL, *route;
     char inst[300];
     const char *count = policy_attr_get(req, "recipient_count");
-    size_t i, routed = 0, firsti = 0;
-    int same = 1, rewrite = 1;
+    size_t i;
 
     if (count != NULL && count[0] != '\0' && strtoull(count, NULL, 10) > in->nrcpt)
         in->overflow = 1; /* recipients accepted that we never saw */
-    first.route[0] = '\0';
+    core_txn_init(&txn);
+    if (in->overflow || in->nodomain)
+        core_txn_block(&txn);
     for (i = 0; i < in->ndom; i++) {
         core_lookup(in->dom[i], &ans);
         if (!in->counted)
             metrics_lookup(METRICS_POLICY, &ans);
-        rewrite &= ans.rewrite != 0;
-        if (ans.route[0] == '\0') {
-            same = 0;
-            continue;
-        }
-        if (routed++ == 0) {
-            first = ans;
-            firsti = i;
-        } else if (strcmp(ans.route, first.route) != 0) {
-            same = 0;
-        }
+        core_txn_add(&txn, in->dom[i], &ans);
     }
     in->counted = 1;
-    if (routed > 0 && !in->logged) {
+    first = core_txn_first(&txn, &first_dom);
+    if (first != NULL && !in->logged) {
         char qid[64];
         log_qid(qid, sizeof(qid), policy_attr_get(req, "queue_id"));
-        core_log_decision(qid[0] ? qid : NULL, in->dom[firsti], &first, "policy");
+        core_log_decision(qid[0] ? qid : NULL, first_dom, first, "policy");
         in->logged = 1;
     }
     /* The instance comes from the peer: escaped before it reaches a log. */
     log_kv(inst, sizeof(inst), 0, "instance", in->instance);
-    if (routed > 0 && same && rewrite && !in->overflow && !in->nodomain &&
-        policy_filterable(first.route)) {
-        log_debug("policy: %s FILTER %s (%zu domains)", inst, first.route, in->ndom);
-        return policy_reply(out, size, "FILTER", first.route);
+    route = core_txn_route(&txn);
+    if (route != NULL && policy_filterable(route)) {
+        log_debug("policy: %s FILTER %s (%zu domains)", inst, route, in->ndom);
+        return policy_reply(out, size, "FILTER", route);
     }
-    if (routed > 0 && !eom) {
-        struct conf *c = core_conf();
+    if (first != NULL && !eom) {
         char text[CORE_ROUTE_MAX + 512];
-        int n = snprintf(text, sizeof(text),
-                         "%s:", c != NULL && c->tag_header[0] ? c->tag_header : "X-MXDetour");
-        size_t pos = n > 0 && (size_t)n < sizeof(text) ? (size_t)n : 0;
-        if (c != NULL)
-            conf_unref(c);
-        pos = log_kv(text, sizeof(text), pos, "domain", in->dom[firsti]);
-        pos = log_kv(text, sizeof(text), pos, "verdict", verdict_name(first.verdict));
-        log_kv(text, sizeof(text), pos, "route", first.route);
+        policy_tag_text(text, sizeof(text), first_dom, first);
         return policy_reply(out, size, "PREPEND", text);
     }
-    log_debug("policy: %s DUNNO (%zu domains, %zu rerouted)", inst, in->ndom, routed);
+    log_debug("policy: %s DUNNO (%zu domains, %zu rerouted)", inst, in->ndom, txn.routed);
     return policy_reply(out, size, "DUNNO", "");
 }
 

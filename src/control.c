@@ -9,6 +9,7 @@
 #include "dname.h"
 #include "explain_store.h"
 #include "json.h"
+#include "logq.h"
 #include "util.h"
 #include <stdlib.h>
 #include <stdio.h>
@@ -29,11 +30,25 @@ static char *as_json(char *text)
     return j;
 }
 
+/* The core's status and the log queue's drops (logq.h). */
+static char *status_text(void)
+{
+    char *core = core_status_text(), tail[96], *text;
+    size_t n = strlen(core);
+
+    snprintf(tail, sizeof(tail), "decision lines dropped: %lu\n", logq_dropped());
+    text = xmalloc(n + strlen(tail) + 1);
+    memcpy(text, core, n);
+    memcpy(text + n, tail, strlen(tail) + 1);
+    free(core);
+    return text;
+}
+
 static char *do_status(const char *arg)
 {
     if (arg && strcmp(arg, "json") == 0)
-        return as_json(core_status_text());
-    return arg ? err("ERR status takes no argument but json\n", "") : core_status_text();
+        return as_json(status_text());
+    return arg ? err("ERR status takes no argument but json\n", "") : status_text();
 }
 
 static char *do_export(const char *arg)

@@ -14,6 +14,7 @@
 #include "health.h"
 #include "writer.h"
 #include "log.h"
+#include "logq.h"
 #include "loop.h"
 #include "metrics.h"
 #include "probe.h"
@@ -272,7 +273,9 @@ void core_log_decision(const char *qid, const char *domain, const struct core_an
         p = log_kv(line, sizeof(line), p, "evidence", a->evidence);
     if (a->note[0])
         log_kv(line, sizeof(line), p, "note", a->note);
-    log_info("%s", line);
+    /* Off the answering thread: syslog(3) may take several system calls. */
+    if (log_enabled(LOG_INFO))
+        logq_put(LOG_INFO, line);
 }
 
 /* ---- loop thread ---- */

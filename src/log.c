@@ -51,20 +51,30 @@ void log_set_level(int level)
     __atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 }
 
+int log_enabled(int prio)
+{
+    return prio <= __atomic_load_n(&log_level, __ATOMIC_RELAXED);
+}
+
+void log_line(int prio, const char *line)
+{
+    syslog(prio, "%s", line);
+    int mode = __atomic_load_n(&log_stderr, __ATOMIC_RELAXED);
+    if (mode == LOG_STDERR_STAMPED || (mode == LOG_STDERR_ERRORS && prio <= LOG_WARNING))
+        to_stderr(mode, line);
+}
+
 void log_msg(int prio, const char *fmt, ...)
 {
     char line[2048];
     va_list ap;
 
-    if (prio > __atomic_load_n(&log_level, __ATOMIC_RELAXED))
+    if (!log_enabled(prio))
         return;
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-    syslog(prio, "%s", line);
-    int mode = __atomic_load_n(&log_stderr, __ATOMIC_RELAXED);
-    if (mode == LOG_STDERR_STAMPED || (mode == LOG_STDERR_ERRORS && prio <= LOG_WARNING))
-        to_stderr(mode, line);
+    log_line(prio, line);
 }
 
 static size_t put(char *buf, size_t size, size_t pos, char c)

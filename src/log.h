@@ -20,6 +20,10 @@ void log_open(const char *ident, int facility, int level, int to_stderr);
 void log_stderr_off(void);
 void log_set_level(int level);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 1 when lines of prio are written at the current level. */
+int log_enabled(int prio);
+/* Writes one finished line, whatever the level (the caller checked it). */
+void log_line(int prio, const char *line);
 #define log_err(...)    log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...)   log_msg(LOG_WARNING, __VA_ARGS__)
 #define log_notice(...) log_msg(LOG_NOTICE, __VA_ARGS__)

@@ -2,9 +2,15 @@
  * loop - see loop.h.  Descriptors map to handlers through a table indexed
  * by fd (descriptors are small and dense).  Timers live in an unsorted array:
  * the daemon has a handful at a time (c-ares, expiry, publish), so a scan
- * beats a heap.
+ * beats a heap.  Hooks live in a growable array, in the order they were
+ * added; a hook removed while the hooks run is only marked, and the array
+ * is compacted after the run, so that removing one never makes the run
+ * skip another (a skipped c-ares hook would miss its timeouts for a turn).
+ * Every epoll_ctl() is checked: a failure is logged and returned, and the
+ * descriptor table is changed only when the kernel's interest list was.
  */
 #include "loop.h"
+#include "log.h"
 #include "util.h"
 #include <errno.h>
 #include <stdint.h>
@@ -26,7 +32,7 @@ struct timer {
 };
 
 struct hook {
-    loop_hook_cb cb;
+    loop_hook_cb cb; /* NULL: removed during a run, dropped after it */
     void *arg;
 };
 
@@ -37,8 +43,9 @@ struct loop {
     struct timer *timers;
     size_t ntimers, captimers;
     uint64_t next_id;
-    struct hook hooks[8];
-    int nhooks;
+    struct hook *hooks;
+    size_t nhooks, caphooks;
+    int in_hooks;  /* run_hooks() is running: loop_unhook() only marks */
     int hook_wait; /* what the hooks asked for at the end of the last turn */
 };
 
@@ -60,7 +67,10 @@ struct loop *loop_new(void)
         loop_free(l);
         return NULL;
     }
-    loop_add(l, l->wakefd, LOOP_READ, drain_wake, NULL);
+    if (loop_add(l, l->wakefd, LOOP_READ, drain_wake, NULL) < 0) {
+        loop_free(l);
+        return NULL;
+    }
     return l;
 }
 
@@ -74,6 +84,7 @@ void loop_free(struct loop *l)
         close(l->wakefd);
     free(l->fds);
     free(l->timers);
+    free(l->hooks);
     free(l);
 }
 
@@ -82,10 +93,35 @@ static uint32_t ep_events(int events)
     return (events & LOOP_READ ? EPOLLIN : 0) | (events & LOOP_WRITE ? EPOLLOUT : 0);
 }
 
+/* epoll_ctl(), logged when it fails; returns 0 or -1 with errno kept. */
+static int ctl(struct loop *l, int op, int fd, int events)
+{
+    static const char *const names[] = {"?", "ADD", "DEL", "MOD"};
+    struct epoll_event ev = {.events = ep_events(events), .data.fd = fd};
+    int e;
+
+    if (epoll_ctl(l->ep, op, fd, &ev) == 0)
+        return 0;
+    e = errno;
+    log_err("loop: epoll_ctl %s fd %d: %s", op >= 1 && op <= 3 ? names[op] : names[0], fd,
+            strerror(e));
+    errno = e;
+    return -1;
+}
+
+static int watched(const struct loop *l, int fd)
+{
+    return fd >= 0 && fd < l->nfds && l->fds[fd].cb != NULL;
+}
+
 int loop_add(struct loop *l, int fd, int events, loop_fd_cb cb, void *arg)
 {
-    struct epoll_event ev = {.events = ep_events(events), .data.fd = fd};
-
+    if (fd < 0 || cb == NULL) {
+        errno = EBADF;
+        return -1;
+    }
+    if (ctl(l, EPOLL_CTL_ADD, fd, events) < 0)
+        return -1;
     if (fd >= l->nfds) {
         int n = fd + 64;
         l->fds = xrealloc(l->fds, (size_t)n * sizeof(*l->fds));
@@ -94,20 +130,24 @@ int loop_add(struct loop *l, int fd, int events, loop_fd_cb cb, void *arg)
     }
     l->fds[fd].cb = cb;
     l->fds[fd].arg = arg;
-    return epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &ev);
+    return 0;
 }
 
 int loop_mod(struct loop *l, int fd, int events)
 {
-    struct epoll_event ev = {.events = ep_events(events), .data.fd = fd};
-    return epoll_ctl(l->ep, EPOLL_CTL_MOD, fd, &ev);
+    if (!watched(l, fd)) {
+        errno = ENOENT; /* not an error of the kernel's: the caller adds it */
+        return -1;
+    }
+    return ctl(l, EPOLL_CTL_MOD, fd, events);
 }
 
-void loop_del(struct loop *l, int fd)
+int loop_del(struct loop *l, int fd)
 {
-    epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL);
-    if (fd >= 0 && fd < l->nfds)
-        l->fds[fd].cb = NULL;
+    if (!watched(l, fd))
+        return 0;
+    l->fds[fd].cb = NULL; /* whatever the kernel says, no more callbacks */
+    return ctl(l, EPOLL_CTL_DEL, fd, 0);
 }
 
 uint64_t loop_timer(struct loop *l, unsigned ms, loop_timer_cb cb, void *arg)
@@ -136,17 +176,32 @@ void loop_cancel(struct loop *l, uint64_t id)
 
 void loop_hook(struct loop *l, loop_hook_cb cb, void *arg)
 {
-    if (l->nhooks < (int)(sizeof(l->hooks) / sizeof(l->hooks[0]))) {
-        l->hooks[l->nhooks].cb = cb;
-        l->hooks[l->nhooks++].arg = arg;
+    if (l->nhooks == l->caphooks) {
+        l->caphooks = l->caphooks ? l->caphooks * 2 : 8;
+        l->hooks = xrealloc(l->hooks, l->caphooks * sizeof(*l->hooks));
     }
+    l->hooks[l->nhooks].cb = cb;
+    l->hooks[l->nhooks++].arg = arg;
+}
+
+/* Drops the hooks marked during a run, keeping the order of the others. */
+static void compact_hooks(struct loop *l)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < l->nhooks; i++)
+        if (l->hooks[i].cb != NULL)
+            l->hooks[n++] = l->hooks[i];
+    l->nhooks = n;
 }
 
 void loop_unhook(struct loop *l, loop_hook_cb cb, const void *arg)
 {
-    for (int i = 0; i < l->nhooks; i++) {
+    for (size_t i = 0; i < l->nhooks; i++) {
         if (l->hooks[i].cb == cb && l->hooks[i].arg == arg) {
-            l->hooks[i] = l->hooks[--l->nhooks];
+            l->hooks[i].cb = NULL;
+            if (!l->in_hooks)
+                compact_hooks(l);
             return;
         }
     }
@@ -180,12 +235,21 @@ static void run_timers(struct loop *l)
  * wait they ask for applies to the next turn. */
 static int run_hooks(struct loop *l)
 {
+    size_t i, n = l->nhooks; /* hooks added by a hook run from the next turn */
     int ms = -1;
-    for (int i = 0; i < l->nhooks; i++) {
-        int h = l->hooks[i].cb(l, l->hooks[i].arg);
-        if (h >= 0 && (ms < 0 || h < ms))
-            ms = h;
+
+    l->in_hooks = 1;
+    for (i = 0; i < n; i++) {
+        /* Copied out: a hook may add hooks, which may move the array. */
+        struct hook h = l->hooks[i];
+        if (h.cb == NULL)
+            continue;
+        int w = h.cb(l, h.arg);
+        if (w >= 0 && (ms < 0 || w < ms))
+            ms = w;
     }
+    l->in_hooks = 0;
+    compact_hooks(l);
     return ms;
 }
 
@@ -202,6 +266,8 @@ void loop_once(struct loop *l, int ms)
             ms = left;
     }
     int n = epoll_wait(l->ep, evs, 64, ms);
+    if (n < 0 && errno != EINTR)
+        log_err("loop: epoll_wait: %s", strerror(errno));
     for (int i = 0; i < n; i++) {
         int fd = evs[i].data.fd;
         int events = ((evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) ? LOOP_READ : 0) |

@@ -19,12 +19,17 @@ typedef int (*loop_hook_cb)(struct loop *l, void *arg);
 
 struct loop *loop_new(void);
 void loop_free(struct loop *l);
+/* Each returns 0, or -1 with errno set and (for a failed epoll_ctl) a line
+ * logged.  loop_mod() of a descriptor not added fails with ENOENT, quietly:
+ * callers use it to add-or-modify.  loop_del() of one not added is a no-op. */
 int loop_add(struct loop *l, int fd, int events, loop_fd_cb cb, void *arg);
 int loop_mod(struct loop *l, int fd, int events);
-void loop_del(struct loop *l, int fd);
+int loop_del(struct loop *l, int fd);
 /* Returns an id for loop_cancel(); ids are never 0. */
 uint64_t loop_timer(struct loop *l, unsigned ms, loop_timer_cb cb, void *arg);
 void loop_cancel(struct loop *l, uint64_t id);
+/* Hooks run in the order added, as many as are added.  loop_unhook() is
+ * safe from inside a hook: the others of that turn still run. */
 void loop_hook(struct loop *l, loop_hook_cb cb, void *arg);
 void loop_unhook(struct loop *l, loop_hook_cb cb, const void *arg);
 void loop_wake(struct loop *l);

@@ -13,8 +13,8 @@
  * where TAG is routing.tag_header.  Postfix turns TAG-Route into FILTER
  * with contrib/postfix/milter_header_checks.  One decision line per
  * recipient domain goes to syslog.  Which headers to add is decided by
- * pure functions (mlfi_tag_*, mlfi_plan_*); the libmilter callbacks only
- * move data between libmilter and the core.
+ * the transaction rule of txn.h, shared with the policy service; the
+ * libmilter callbacks only move data between libmilter and the core.
  *
  * Fail open: every callback answers CONTINUE (or ACCEPT once stopping);
  * never TEMPFAIL or REJECT, never a change to the envelope.  Limits: at
@@ -66,6 +66,7 @@
 #include "dname.h"
 #include "log.h"
 #include "metrics.h"
+#include "txn.h"
 #include "util.h"
 
 #define MLFI_NAME            "mxdetourd"
@@ -80,59 +81,7 @@
 #define MLFI_ACCEPT_LOG_MS   10000
 
 /* ------------------------------------------------------------------ */
-/* Pure decisions: which headers a message gets.                       */
-
-/* The whole-message route: the same non-empty route for every recipient. */
-struct mlfi_plan {
-    size_t n;    /* answers seen */
-    int rewrite; /* every answer allowed rewriting */
-    int same;    /* every answer so far had route == route */
-    int blocked; /* a recipient without a known domain, or one not remembered */
-    char route[CORE_ROUTE_MAX];
-};
-
-static void mlfi_plan_init(struct mlfi_plan *p, int blocked)
-{
-    memset(p, 0, sizeof(*p));
-    p->rewrite = 1;
-    p->same = 1;
-    p->blocked = blocked;
-}
-
-static void mlfi_plan_add(struct mlfi_plan *p, const struct core_answer *a)
-{
-    if (!a->rewrite)
-        p->rewrite = 0;
-    if (p->n++ == 0)
-        util_strlcpy(p->route, a->route, sizeof(p->route));
-    else if (strcmp(p->route, a->route) != 0)
-        p->same = 0;
-}
-
-/* The route for the -Route header, or NULL for none. */
-static const char *mlfi_plan_route(const struct mlfi_plan *p)
-{
-    if (p->n == 0 || p->blocked || !p->rewrite || !p->same || p->route[0] == '\0')
-        return NULL;
-    return p->route;
-}
-
-/* A tag header for rerouted domains and for listed ones (even unrouted). */
-static int mlfi_tag_wanted(const struct core_answer *a)
-{
-    return a->route[0] != '\0' || a->verdict == VERDICT_LISTED;
-}
-
-/* "domain=D verdict=V route=R", quoted and escaped like the log lines. */
-static void mlfi_tag_value(char *buf, size_t size, const char *domain, const struct core_answer *a)
-{
-    size_t pos = 0;
-
-    buf[0] = '\0';
-    pos = log_kv(buf, size, pos, "domain", domain);
-    pos = log_kv(buf, size, pos, "verdict", verdict_name(a->verdict));
-    log_kv(buf, size, pos, "route", a->route);
-}
+/* Header values.                                                      */
 
 /* A header value must not break the header block: printable, no CR/LF. */
 static int mlfi_clean(const char *s)
@@ -296,9 +245,9 @@ static void mlfi_wait(const struct mlfi_priv *p, unsigned wait_ms)
 }
 
 static void mlfi_route_header(SMFICTX *ctx, const char *qid, const struct conf *c,
-                              const struct mlfi_plan *plan)
+                              const struct core_txn *txn)
 {
-    const char *route = mlfi_plan_route(plan);
+    const char *route = core_txn_route(txn);
     char name[256];
 
     if (route == NULL)
@@ -312,7 +261,7 @@ static void mlfi_decide(SMFICTX *ctx, struct mlfi_priv *p)
 {
     struct conf *c = core_conf();
     struct core_answer ans;
-    struct mlfi_plan plan;
+    struct core_txn txn;
     char qid[MLFI_QID_MAX], value[MLFI_HDR_MAX];
     size_t i, tags = 0;
 
@@ -322,21 +271,22 @@ static void mlfi_decide(SMFICTX *ctx, struct mlfi_priv *p)
     if (qid[0] == '\0')
         util_strlcpy(qid, p->qid, sizeof(qid));
     mlfi_wait(p, c->wait_ms);
-    mlfi_plan_init(&plan, p->blocked);
+    core_txn_init(&txn);
+    if (p->blocked)
+        core_txn_block(&txn);
     for (i = 0; i < p->n; i++) {
         core_lookup(p->dom[i], &ans);
         core_log_decision(qid[0] ? qid : NULL, p->dom[i], &ans, "milter");
         metrics_lookup(METRICS_MILTER, &ans);
-        mlfi_plan_add(&plan, &ans);
-        if (!mlfi_tag_wanted(&ans) || tags++ >= MLFI_MAX_TAGS)
+        if (!core_txn_add(&txn, p->dom[i], &ans) || tags++ >= MLFI_MAX_TAGS)
             continue;
-        mlfi_tag_value(value, sizeof(value), p->dom[i], &ans);
+        core_txn_tag(value, sizeof(value), 0, p->dom[i], &ans);
         mlfi_addheader(ctx, qid, c->tag_header, value);
     }
     if (tags > MLFI_MAX_TAGS)
         log_notice("%s%smilter: %zu tag headers not added (limit %d)", qid, qid[0] ? ": " : "",
                    tags - MLFI_MAX_TAGS, MLFI_MAX_TAGS);
-    mlfi_route_header(ctx, qid, c, &plan);
+    mlfi_route_header(ctx, qid, c, &txn);
     conf_unref(c);
 }
 

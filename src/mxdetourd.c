@@ -14,6 +14,7 @@
 #include "core_daemon.h"
 #include "listen.h"
 #include "log.h"
+#include "logq.h"
 #include "loop.h"
 #include "metrics_http.h"
 #include "milter.h"
@@ -272,6 +273,7 @@ static void teardown(int milter_on)
     if (core_on)
         core_stop();
     core_on = 0;
+    logq_stop();
     loop_free(loop);
     loop = NULL;
 }
@@ -280,6 +282,7 @@ static int start(struct conf *c, const char *path, int *milter_on)
 {
     struct sigaction sa;
 
+    logq_start(LOGQ_BYTES, NULL); /* after detach(): a thread does not survive fork */
     loop = loop_new();
     if (!loop) {
         log_err("cannot create the event loop: %s", strerror(errno));
@@ -364,6 +367,7 @@ int main(int argc, char **argv)
     while (listen_busy() > 0 && util_now_ms() < until)
         loop_once(loop, 100);
     core_stop();
+    logq_stop(); /* the decision lines still queued come before "stopped" */
     log_notice("stopped");
     return 0;
 }

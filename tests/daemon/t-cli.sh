@@ -14,6 +14,7 @@ expect_eq "$CLI_RC" 0 "mxdetour status exit code"
 expect_match "$CLI_OUT" '^mode: rewrite$' "mxdetour status: mode"
 expect_match "$CLI_OUT" '^listed domains: 1$' "mxdetour status: listed domains"
 expect_match "$CLI_OUT" "socketmap=unix:$SM_SOCK" "mxdetour status: listeners"
+expect_match "$CLI_OUT" '^decision lines dropped: 0$' "mxdetour status: the log queue's drops"
 # -s reaches the daemon without reading any config (here: a missing file).
 S_OUT=$("$MXD" -c /nonexistent/mxdetour.yaml -s "unix:$CONTROL_SOCK" status 2>&1)
 expect_eq "$?" 0 "mxdetour -s status exit code"
