@@ -373,8 +373,10 @@ mxd_hup() { # ERE of the log line the reload must produce
     poll 10 mxd_logged "$1" "$_hup_before" || fail "no daemon log line /$1/ within 10 s of SIGHUP"
 }
 
+# Decision lines go through a log thread (src/logq.c) and may land a
+# moment after the answer: wait a little for them.
 expect_log() { # ERE
-    grep -Eq -- "$1" "$TMPD/daemon.log" || fail "no daemon log line matches /$1/"
+    poll 3 grep -Eq -- "$1" "$TMPD/daemon.log" || fail "no daemon log line matches /$1/"
 }
 
 cli() { # ARGS...
