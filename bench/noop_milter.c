@@ -1,7 +1,7 @@
 /*
  * noop_milter - the baseline of bench/milter_bench.sh: a libmilter filter
  * that registers the same callbacks and negotiates away the same protocol
- * steps as mxdetourd's milter (src/milter.c), keeps a per-connection
+ * steps as mxdetourd's milter (policy/milter.c), keeps a per-connection
  * private pointer as it does, and otherwise does nothing.  Throughput
  * through it is what libmilter and the client cost; the difference to
  * mxdetourd is the price of the core lookups, the decision and the
