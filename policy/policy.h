@@ -2,7 +2,7 @@
  * policy - Postfix policy delegation service (doc/design.md §6): keeps
  * per-instance recipient routes, answers DUNNO at RCPT and FILTER/PREPEND/DUNNO
  * at END-OF-MESSAGE or DATA.  Never REJECT or DEFER.  Runs on the event
- * loop thread only (not thread-safe).  The connection I/O is src/listen.c's job.
+ * loop thread only (not thread-safe).  The framing is policy_io.h's job.
  */
 #ifndef MXD_POLICY_H
 #define MXD_POLICY_H

@@ -1,6 +1,6 @@
 /*
  * sockmap - see sockmap.h.  One request payload "NAME KEY" in, one answer
- * payload out; the caller (src/listen.c) does the netstring framing and
+ * payload out; the caller (sockmap_io.c) does the netstring framing and
  * closes the connection when sockmap_answer() returns -1.
  *
  * Requests that close the connection (-1): longer than SOCKMAP_REQ_MAX, a

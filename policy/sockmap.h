@@ -1,7 +1,7 @@
 /*
  * sockmap - the socketmap table service (doc/design.md §6): one request
  * "NAME KEY" in, one answer "OK value" / "NOTFOUND " out.  Talks to the core
- * through core.h only.  The connection I/O is src/listen.c's job.
+ * through core.h only.  The framing is sockmap_io.h's job.
  */
 #ifndef MXD_SOCKMAP_H
 #define MXD_SOCKMAP_H

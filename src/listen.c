@@ -19,10 +19,9 @@
 #include "control_peer.h"
 #include "log.h"
 #include "loop.h"
-#include "netstring.h"
-#include "policy.h"
 #include "policy_attr.h"
-#include "sockmap.h"
+#include "policy_io.h"
+#include "sockmap_io.h"
 #include "util.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -79,7 +78,6 @@ static int nlisteners;
 static struct conn **conns; /* by fd */
 static int nconns_cap;
 static unsigned nactive;
-static struct policy_table *ptab;
 static uint64_t sweep_timer;
 
 static const char *proto_name(enum listen_proto p)
@@ -190,49 +188,27 @@ static int queue_out(struct conn *c, const char *data, size_t len)
  * Returns bytes consumed, 0 when incomplete, -1 with *why on a bad request. */
 static long one_sockmap(struct conn *c, const char **why)
 {
-    const char *data;
-    size_t dlen, used;
-    char ans[2048], framed[2100];
-    enum netstring_status s =
-        netstring_parse(c->in, c->inlen, SOCKMAP_REQ_MAX, &data, &dlen, &used);
+    char ans[SOCKMAP_IO_ANS_MAX];
+    size_t n = 0;
+    long used = sockmap_io_one(c->in, c->inlen, ans, sizeof(ans), &n, why);
 
-    if (s == NETSTRING_INCOMPLETE)
-        return 0;
-    if (s != NETSTRING_OK) {
-        *why = netstring_strerror(s);
-        return -1;
-    }
-    if (sockmap_answer(data, dlen, ans, sizeof(ans)) < 0) {
-        *why = "malformed socketmap request";
-        return -1;
-    }
-    size_t n = netstring_format(framed, sizeof(framed), ans, strlen(ans));
-    if (n >= sizeof(framed) || queue_out(c, framed, n) < 0) {
+    if (used > 0 && queue_out(c, ans, n) < 0) {
         *why = "answer does not fit";
         return -1;
     }
-    return (long)used;
+    return used;
 }
 
 static long one_policy(struct conn *c, const char **why)
 {
-    static struct policy_req req; /* large; the loop thread is the only user */
-    char ans[2048];
-    size_t used;
-    enum policy_attr_status s = policy_attr_parse(c->in, c->inlen, &req, &used);
+    char ans[POLICY_IO_ANS_MAX];
+    long used = policy_io_one(c->in, c->inlen, ans, sizeof(ans), why);
 
-    if (s == POLICY_ATTR_INCOMPLETE)
-        return 0;
-    if (s != POLICY_ATTR_OK) {
-        *why = policy_attr_strerror(s);
-        return -1;
-    }
-    policy_answer(ptab, &req, util_now_ms(), ans, sizeof(ans));
-    if (queue_out(c, ans, strlen(ans)) < 0) {
+    if (used > 0 && queue_out(c, ans, strlen(ans)) < 0) {
         *why = "client does not read its answers";
         return -1;
     }
-    return (long)used;
+    return used;
 }
 
 static long one_control(struct conn *c, const char **why)
@@ -334,8 +310,7 @@ static void sweep(struct loop *l, void *arg)
         else if (now - c->last > IDLE_MS)
             conn_close(l, c, NULL);
     }
-    if (ptab)
-        policy_table_expire(ptab, now, IDLE_MS);
+    policy_io_expire(now, IDLE_MS);
     sweep_timer = loop_timer(l, 1000, sweep, NULL);
 }
 
@@ -514,8 +489,8 @@ int listen_open(struct loop *l, enum listen_proto proto, const char *spec, mode_
     ls->proto = proto;
     ls->loop = l;
     nlisteners++;
-    if (proto == LISTEN_POLICY && !ptab)
-        ptab = policy_table_new();
+    if (proto == LISTEN_POLICY)
+        policy_io_start();
     if (!sweep_timer)
         sweep_timer = loop_timer(l, 1000, sweep, NULL);
     loop_add(l, fd, LOOP_READ, on_accept, ls);
