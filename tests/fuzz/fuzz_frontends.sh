@@ -14,7 +14,7 @@ src/domlist.c"
 # shellcheck disable=SC2086 # flags is a word list
 fuzz_target frontends "$secs" 4200 frontends_corpus - "policy/sockmap.c policy/policy.c \
 policy/policy_attr.c src/control.c src/json.c src/dname.c src/log.c src/util.c src/verdict.c \
-src/route.c src/route_sendmail.c src/metrics.c $conf" $flags -lpthread
+src/route.c src/route_sendmail.c src/metrics.c src/txn.c src/logq.c $conf" $flags -lpthread
 fuzz_target dname "$secs" 1100 dname_corpus - "src/dname.c src/util.c" -lidn2
 fuzz_target fleet_record "$secs" 1500 fleet_corpus - "src/fleet_record.c src/dname.c \
 src/verdict.c src/util.c" -lidn2
