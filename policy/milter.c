@@ -61,7 +61,6 @@
 
 #include <libmilter/mfapi.h>
 
-#include "conf.h"
 #include "core.h"
 #include "dname.h"
 #include "log.h"
@@ -244,7 +243,7 @@ static void mlfi_wait(const struct mlfi_priv *p, unsigned wait_ms)
     free(pending);
 }
 
-static void mlfi_route_header(SMFICTX *ctx, const char *qid, const struct conf *c,
+static void mlfi_route_header(SMFICTX *ctx, const char *qid, const char *tag_header,
                               const struct core_txn *txn)
 {
     const char *route = core_txn_route(txn);
@@ -252,25 +251,23 @@ static void mlfi_route_header(SMFICTX *ctx, const char *qid, const struct conf *
 
     if (route == NULL)
         return;
-    if ((size_t)snprintf(name, sizeof(name), "%s-Route", c->tag_header) >= sizeof(name))
+    if ((size_t)snprintf(name, sizeof(name), "%s-Route", tag_header) >= sizeof(name))
         return;
     mlfi_addheader(ctx, qid, name, route);
 }
 
 static void mlfi_decide(SMFICTX *ctx, struct mlfi_priv *p)
 {
-    struct conf *c = core_conf();
     struct core_answer ans;
     struct core_txn txn;
-    char qid[MLFI_QID_MAX], value[MLFI_HDR_MAX];
+    char qid[MLFI_QID_MAX], value[MLFI_HDR_MAX], tag_header[128];
     size_t i, tags = 0;
 
-    if (c == NULL)
-        return;
+    core_tag_header(tag_header, sizeof(tag_header));
     mlfi_getqid(ctx, qid, sizeof(qid));
     if (qid[0] == '\0')
         util_strlcpy(qid, p->qid, sizeof(qid));
-    mlfi_wait(p, c->wait_ms);
+    mlfi_wait(p, core_wait_ms());
     core_txn_init(&txn);
     if (p->blocked)
         core_txn_block(&txn);
@@ -281,13 +278,12 @@ static void mlfi_decide(SMFICTX *ctx, struct mlfi_priv *p)
         if (!core_txn_add(&txn, p->dom[i], &ans) || tags++ >= MLFI_MAX_TAGS)
             continue;
         core_txn_tag(value, sizeof(value), 0, p->dom[i], &ans);
-        mlfi_addheader(ctx, qid, c->tag_header, value);
+        mlfi_addheader(ctx, qid, tag_header, value);
     }
     if (tags > MLFI_MAX_TAGS)
         log_notice("%s%smilter: %zu tag headers not added (limit %d)", qid, qid[0] ? ": " : "",
                    tags - MLFI_MAX_TAGS, MLFI_MAX_TAGS);
-    mlfi_route_header(ctx, qid, c, &txn);
-    conf_unref(c);
+    mlfi_route_header(ctx, qid, tag_header, &txn);
 }
 
 /* ------------------------------------------------------------------ */
@@ -470,20 +466,18 @@ static const char *mlfi_unix_path(const char *conn)
 
 static void mlfi_socket_perms(const char *path)
 {
-    struct conf *c = core_conf();
+    char group[256];
+    mode_t mode = core_socket_perms(group, sizeof(group));
 
-    if (c == NULL)
-        return;
-    if (chmod(path, c->socket_mode) != 0)
+    if (chmod(path, mode) != 0)
         log_warn("milter: chmod %s: %s", path, strerror(errno));
-    if (c->socket_group[0] != '\0') {
-        const struct group *gr = getgrnam(c->socket_group);
+    if (group[0] != '\0') {
+        const struct group *gr = getgrnam(group);
         if (gr == NULL)
-            log_warn("milter: group %s not found; %s keeps its group", c->socket_group, path);
+            log_warn("milter: group %s not found; %s keeps its group", group, path);
         else if (chown(path, (uid_t)-1, gr->gr_gid) != 0)
             log_warn("milter: chown %s: %s", path, strerror(errno));
     }
-    conf_unref(c);
 }
 
 static int mlfi_open(void)

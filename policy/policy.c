@@ -345,13 +345,11 @@ static int policy_filterable(const char *route)
 static void policy_tag_text(char *text, size_t size, const char *domain,
                             const struct core_answer *a)
 {
-    struct conf *c = core_conf();
-    int n =
-        snprintf(text, size, "%s:", c != NULL && c->tag_header[0] ? c->tag_header : "X-MXDetour");
+    char tag_header[128];
+    core_tag_header(tag_header, sizeof(tag_header));
+    int n = snprintf(text, size, "%s:", tag_header);
     size_t pos = n > 0 && (size_t)n < size ? (size_t)n : 0;
 
-    if (c != NULL)
-        conf_unref(c);
     core_txn_tag(text, size, pos, domain, a);
 }
 

@@ -77,6 +77,30 @@ struct conf *core_conf(void)
     return c;
 }
 
+void core_tag_header(char *buf, size_t size)
+{
+    struct conf *c = core_conf();
+    util_strlcpy(buf, c && c->tag_header[0] ? c->tag_header : "X-MXDetour", size);
+    conf_unref(c);
+}
+
+unsigned core_wait_ms(void)
+{
+    struct conf *c = core_conf();
+    unsigned ms = c ? c->wait_ms : 0;
+    conf_unref(c);
+    return ms;
+}
+
+mode_t core_socket_perms(char *group, size_t size)
+{
+    struct conf *c = core_conf();
+    mode_t mode = c ? c->socket_mode : 0660;
+    util_strlcpy(group, c ? c->socket_group : "", size);
+    conf_unref(c);
+    return mode;
+}
+
 static int fifo_push(struct fifo *q, const char *domain, size_t max)
 {
     size_t len = strlen(domain);

@@ -9,7 +9,7 @@
 #define MXD_CORE_H
 #include <stddef.h>
 #include <stdint.h>
-#include "conf.h"
+#include <sys/types.h>
 #include "verdict.h"
 
 #define CORE_ROUTE_MAX 1024
@@ -28,8 +28,14 @@ struct core_answer {
 void core_lookup(const char *domain, struct core_answer *ans);
 /* Waits up to ms for the probes of these domains; returns how many are still pending. */
 size_t core_wait(const char *const *domains, size_t n, unsigned ms);
-/* The current config snapshot, referenced: release with conf_unref(). */
-struct conf *core_conf(void);
+/* What the front-ends read of the config (the snapshot itself stays in
+ * the core: core_daemon.h). */
+/* routing.tag_header into buf. */
+void core_tag_header(char *buf, size_t size);
+/* probe.wait in ms. */
+unsigned core_wait_ms(void);
+/* listen.socket_mode, and listen.socket_group into group ("" = none). */
+mode_t core_socket_perms(char *group, size_t size);
 /* One key=value syslog line per decision (doc/design.md §7). qid may be NULL. */
 void core_log_decision(const char *qid, const char *domain, const struct core_answer *a,
                        const char *via);

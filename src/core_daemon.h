@@ -7,6 +7,8 @@
 #include "conf.h"
 
 struct loop;
+/* The current config snapshot, referenced: release with conf_unref(). */
+struct conf *core_conf(void);
 /* Takes a reference to c.  Returns 0, or -1 with a message logged. */
 int core_start(struct loop *l, struct conf *c);
 /* Swaps in c (takes a reference); the old snapshot lives on while used. */

@@ -5,6 +5,7 @@
  */
 #include "explain_store.h"
 #include "core.h"
+#include "core_daemon.h"
 #include "explain.h"
 #include "util.h"
 #include <pthread.h>
