@@ -315,9 +315,7 @@ struct exporter {
     const struct conf *c;
     char *buf;
     size_t len, cap;
-    size_t counts[VERDICT__COUNT];
-    int count_only; /* status: the counts, not the table */
-    int rows;       /* "domain\troute\thost" (export_fmt.h), not transport(5) */
+    int rows; /* "domain\troute\thost" (export_fmt.h), not transport(5) */
 };
 
 static void append(struct exporter *x, const char *s)
@@ -347,8 +345,7 @@ static void export_one(void *arg, const char *domain, const struct cache_rec *r)
     struct exporter *x = arg;
     struct core_answer a;
 
-    x->counts[r->have ? r->vi.verdict : VERDICT_UNKNOWN]++;
-    if (x->count_only || conf_match_normalized(x->c, domain))
+    if (conf_match_normalized(x->c, domain))
         return; /* listed ones are exported from the config below */
     answer(x->c, NULL, r, &a);
     if (a.route[0] && a.rewrite)
@@ -384,10 +381,10 @@ char *core_export_text(int rows)
     return x.buf;
 }
 
-/* wait: block until postmap is done (start and stop: the table must exist
- * before the daemon reports ready and the admin reloads Postfix, and
- * nobody reaps postmap after the exit). */
-static void publish(int wait)
+/* The state, then the table; postmap is waited for.  At start (the table
+ * must exist before the daemon reports ready and the admin reloads
+ * Postfix), at stop, and on the writer thread in between. */
+static void publish(void)
 {
     struct conf *c = core_conf();
     if (c->publish[0]) {
@@ -395,19 +392,18 @@ static void publish(int wait)
          * after a crash would forget (the start republishes from it). */
         state_save(c->state_file);
         char *text = core_export_text(0);
-        publish_write(c->publish, text, c->postfix_config, wait);
+        publish_write(c->publish, text, c->postfix_config);
         free(text);
     }
     conf_unref(c);
 }
 
-/* The writer thread's job (src/writer.c): it waits for postmap itself, so
- * the loop never has a child of its to reap. */
+/* The writer thread's job (src/writer.c). */
 static void write_job(int with_table)
 {
     struct conf *c = core_conf();
     if (with_table && c->publish[0])
-        publish(1);
+        publish();
     else
         state_save(c->state_file);
     conf_unref(c);
@@ -552,7 +548,6 @@ static int drain(struct loop *l, void *arg)
         probe_engine_free(old_engine);
         old_engine = NULL;
     }
-    publish_reap();
     conf_unref(c);
     return wait;
 }
@@ -607,7 +602,7 @@ int core_start(struct loop *l, struct conf *c)
     fleet_start(l, c, fleet_learned, start_probe);
     publish_run_as(c->user);
     if (c->publish[0])
-        publish(1); /* empty or from the state, before any answer */
+        publish(); /* empty or from the state, before any answer */
     return writer_start(write_job);
 }
 
@@ -649,8 +644,7 @@ void core_stop(void)
     if (n >= 0 && c->state_file[0])
         log_info("state file %s: %ld verdicts saved", c->state_file, n);
     if (c->publish[0])
-        publish(1);
-    publish_reap_all();
+        publish();
     rescue_stop();
     conf_unref(c);
     probe_engine_free(old_engine);
@@ -665,11 +659,11 @@ char *core_status_text(void)
 {
     struct exporter x = {0};
     char text[2048];
-    size_t queued;
+    size_t queued, counts[VERDICT__COUNT];
 
     x.c = core_conf();
-    x.count_only = 1;
-    cache_each(export_one, &x);
+    /* Kept up to date by the cache: no walk of it under its lock. */
+    size_t cached = cache_verdict_counts(counts);
     pthread_mutex_lock(&queue_lock);
     queued = queues[0].len + queues[1].len;
     pthread_mutex_unlock(&queue_lock);
@@ -680,7 +674,7 @@ char *core_status_text(void)
         "local resolvers: %s\nexternal resolvers: %s\nlisteners: milter=%s socketmap=%s "
         "policy=%s control=%s\nverdicts:",
         (unsigned long long)((util_now_ms() - started_ms) / 1000), x.c->path,
-        x.c->mode == MODE_REWRITE ? "rewrite" : "tag", x.c->ndomains, cache_count(), cache_bytes(),
+        x.c->mode == MODE_REWRITE ? "rewrite" : "tag", x.c->ndomains, cached, cache_bytes(),
         nprobes, probe_running(engine), queued, __atomic_load_n(&nskipped, __ATOMIC_RELAXED),
         x.c->local_system ? "system" : probe_local_servers(engine),
         x.c->nexternal ? probe_external_servers(engine) : "none",
@@ -689,9 +683,9 @@ char *core_status_text(void)
         x.c->listen_policy[0] ? x.c->listen_policy : "off",
         x.c->listen_control[0] ? x.c->listen_control : "off");
     for (int v = 0; v < VERDICT__COUNT && p < sizeof(text); v++)
-        if (x.counts[v])
+        if (counts[v])
             p += (size_t)snprintf(text + p, sizeof(text) - p, " %s=%zu",
-                                  verdict_name((enum verdict)v), x.counts[v]);
+                                  verdict_name((enum verdict)v), counts[v]);
     if (p < sizeof(text) - 1)
         p += (size_t)snprintf(text + p, sizeof(text) - p, "\n");
     uint64_t since;

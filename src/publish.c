@@ -2,8 +2,8 @@
  * publish - see publish.h.  postmap updates its own database atomically
  * (one transaction for lmdb, a temp file renamed for cdb), so Postfix never
  * reads half a table.  Each publish is counted once, when its outcome is
- * known: at once for texthash: and a failed write, when postmap is reaped
- * otherwise.
+ * known.  postmap is always waited for: publishing runs on the writer
+ * thread (src/writer.c), or at start and stop, never on the loop thread.
  */
 #include "publish.h"
 #include "atomic.h"
@@ -19,18 +19,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* postmap processes not reaped yet, with what a failure report names. */
-#define MAX_CHILDREN 16
+/* One postmap run, with what a failure report names. */
 struct postmap_child {
-    pid_t pid;
     char table[4200];
     char command[8300];
     unsigned long seq;
 };
-static struct postmap_child running[MAX_CHILDREN];
-static unsigned nrunning;
 
-static int run_postmap(const char *spec, int bare, const char *postfix_config, int wait);
+static int run_postmap(const char *spec, int bare, const char *postfix_config);
 
 /* Written by whichever thread publishes (the writer thread, or the loop
  * at start and stop), read by rescue on the loop thread. */
@@ -104,7 +100,7 @@ static int needs_postmap(const char *spec, const char **path)
     return 1;
 }
 
-int publish_write(const char *spec, const char *text, const char *postfix_config, int wait)
+int publish_write(const char *spec, const char *text, const char *postfix_config)
 {
     const char *path;
     char tmp[4096];
@@ -122,7 +118,7 @@ int publish_write(const char *spec, const char *text, const char *postfix_config
         return -1;
     }
     if (postmap)
-        return run_postmap(spec, path == spec, postfix_config, wait);
+        return run_postmap(spec, path == spec, postfix_config);
     metrics_publish(1);
     done(__atomic_load_n(&seq_started, __ATOMIC_ACQUIRE));
     return 0;
@@ -159,27 +155,19 @@ static int postmap_ended(const struct postmap_child *ch, int status)
     return ok ? 0 : -1;
 }
 
-static int run_postmap(const char *spec, int bare, const char *postfix_config, int wait)
+static int run_postmap(const char *spec, int bare, const char *postfix_config)
 {
     char typed[4200];
     int status;
+    struct postmap_child ch = {0};
 
-    if (!wait && nrunning == MAX_CHILDREN) {
-        /* Every run must happen (the last one holds the newest routes), and
-         * postmap of a table takes milliseconds: wait for the oldest. */
-        if (waitpid(running[0].pid, &status, 0) == running[0].pid)
-            postmap_ended(&running[0], status);
-        running[0] = running[--nrunning];
-    }
-    /* A waited-for run is never in running[]: the loop reaps only those. */
-    struct postmap_child waited = {0}, *ch = wait ? &waited : &running[nrunning];
-    ch->seq = __atomic_load_n(&seq_started, __ATOMIC_ACQUIRE);
+    ch.seq = __atomic_load_n(&seq_started, __ATOMIC_ACQUIRE);
     snprintf(typed, sizeof(typed), "%s%s", bare ? "lmdb:" : "", spec);
-    util_strlcpy(ch->table, typed, sizeof(ch->table));
+    util_strlcpy(ch.table, typed, sizeof(ch.table));
     if (postfix_config && postfix_config[0])
-        snprintf(ch->command, sizeof(ch->command), "postmap -c %s %s", postfix_config, typed);
+        snprintf(ch.command, sizeof(ch.command), "postmap -c %s %s", postfix_config, typed);
     else
-        snprintf(ch->command, sizeof(ch->command), "postmap %s", typed);
+        snprintf(ch.command, sizeof(ch.command), "postmap %s", typed);
     struct account acct;
     int drop = run_as[0] && geteuid() == 0;
     if (drop && lookup_account(run_as, &acct) < 0)
@@ -195,44 +183,14 @@ static int run_postmap(const char *spec, int bare, const char *postfix_config, i
         _exit(127);
     }
     if (pid < 0) {
-        log_warn("publish %s: \"%s\": fork: %s", ch->table, ch->command, strerror(errno));
+        log_warn("publish %s: \"%s\": fork: %s", ch.table, ch.command, strerror(errno));
         metrics_publish(0);
         return -1;
-    }
-    ch->pid = pid;
-    if (!wait) {
-        nrunning++;
-        return 0;
     }
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) {
             metrics_publish(0);
             return -1;
         }
-    return postmap_ended(ch, status);
-}
-
-void publish_reap_all(void)
-{
-    int status;
-    while (nrunning > 0) {
-        if (waitpid(running[0].pid, &status, 0) == running[0].pid)
-            postmap_ended(&running[0], status);
-        running[0] = running[--nrunning];
-    }
-}
-
-void publish_reap(void)
-{
-    int status;
-    for (unsigned i = 0; i < nrunning;) {
-        pid_t pid = waitpid(running[i].pid, &status, WNOHANG);
-        if (pid == 0) {
-            i++;
-            continue;
-        }
-        if (pid > 0)
-            postmap_ended(&running[i], status);
-        running[i] = running[--nrunning];
-    }
+    return postmap_ended(&ch, status);
 }
