@@ -287,6 +287,9 @@ void core_log_decision(const char *qid, const char *domain, const struct core_an
     char line[1024];
     size_t p = 0;
 
+    /* Before the line is built: at log.level notice it would be thrown away. */
+    if (!log_enabled(LOG_INFO))
+        return;
     if (qid && qid[0])
         p = (size_t)snprintf(line, sizeof(line), "%.40s:", qid);
     p = log_kv(line, sizeof(line), p, "domain", domain);
@@ -298,8 +301,7 @@ void core_log_decision(const char *qid, const char *domain, const struct core_an
     if (a->note[0])
         log_kv(line, sizeof(line), p, "note", a->note);
     /* Off the answering thread: syslog(3) may take several system calls. */
-    if (log_enabled(LOG_INFO))
-        logq_put(LOG_INFO, line);
+    logq_put(LOG_INFO, line);
 }
 
 /* ---- loop thread ---- */
@@ -384,18 +386,20 @@ char *core_export_text(int rows)
 /* The state, then the table; postmap is waited for.  At start (the table
  * must exist before the daemon reports ready and the admin reloads
  * Postfix), at stop, and on the writer thread in between. */
-static void publish(void)
+static long publish(void)
 {
     struct conf *c = core_conf();
+    long n = 0;
     if (c->publish[0]) {
         /* The state first: a table must never hold a route that a restart
          * after a crash would forget (the start republishes from it). */
-        state_save(c->state_file);
+        n = state_save(c->state_file);
         char *text = core_export_text(0);
         publish_write(c->publish, text, c->postfix_config);
         free(text);
     }
     conf_unref(c);
+    return n;
 }
 
 /* The writer thread's job (src/writer.c). */
@@ -640,11 +644,10 @@ void core_stop(void)
     health_stop();
     fleet_stop();
     writer_stop(); /* what it has pending is written below anyway */
-    long n = state_save(c->state_file);
+    /* One save: publish() saves the state before the table. */
+    long n = c->publish[0] ? publish() : state_save(c->state_file);
     if (n >= 0 && c->state_file[0])
         log_info("state file %s: %ld verdicts saved", c->state_file, n);
-    if (c->publish[0])
-        publish();
     rescue_stop();
     conf_unref(c);
     probe_engine_free(old_engine);
