@@ -58,16 +58,27 @@ char *control_client_ask(const char *listen, const char *request, unsigned timeo
     for (;;) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
         if (poll(&pfd, 1, (int)timeout_ms) <= 0) {
+            /* No answer at all is not an empty answer (an export with
+             * no routes is one): say so. */
+            close(fd);
+            free(buf);
             errno = ETIMEDOUT;
-            break;
+            return NULL;
         }
         if (len + 1 >= cap) {
             cap *= 2;
             buf = xrealloc(buf, cap);
         }
         ssize_t n = read(fd, buf + len, cap - len - 1);
-        if (n <= 0)
-            break;
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            free(buf);
+            errno = e;
+            return NULL;
+        }
+        if (n == 0)
+            break; /* the daemon closed: the answer is complete */
         len += (size_t)n;
     }
     close(fd);

@@ -293,7 +293,9 @@ static void on_conn(struct loop *l, int fd, int events, void *arg)
         conn_close(l, c, "request too long");
         return;
     }
-    if (c->outlen)
+    /* close_after with nothing to write: an empty control answer (an
+     * export with no routes) still ends with EOF. */
+    if (c->outlen || c->close_after)
         flush_out(l, c);
 }
 

@@ -426,10 +426,9 @@ static int ask(const char *request, const struct export_cb *cb)
         return EX_UNAVAILABLE;
     }
     answer = control_client_ask(c->listen_control, request, 10000);
-    if (!answer || !answer[0]) {
+    if (!answer) {
         fprintf(stderr, "mxdetour: daemon not reachable at %s: %s\n", c->listen_control,
-                answer ? "no answer" : strerror(errno));
-        free(answer);
+                strerror(errno));
         conf_unref(c);
         return EX_UNAVAILABLE;
     }

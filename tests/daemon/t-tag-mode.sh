@@ -40,5 +40,8 @@ case $P_OUT in
 esac
 cli lookup listed.test
 expect_match "$CLI_OUT" '^route: none$' "tag mode: mxdetour lookup listed.test"
+# mxdetour(1): in tag mode export prints no route, only the format's comments.
+cli export
+expect_eq "$(printf '%s\n' "$CLI_OUT" | grep -v '^#')" "" "tag mode: mxdetour export"
 mxd_stop
 pass
