@@ -28,10 +28,12 @@ echo "$out" | grep -q '^warning: user "no-such-user-mxd" does not exist' ||
     fail "check-config gave no warning for a missing user: $out"
 for prog in "$MXD" "$MXDD"; do
     out=$("$prog" --version 2>&1) || fail "$prog --version failed: $out"
-    echo "$out" | grep -Eq '^mxdetourd? [0-9]+\.[0-9]+\.[0-9]+$' || fail "$prog --version: $out"
+    echo "$out" | grep -Eq "^${prog##*/} [0-9]+\.[0-9]+\.[0-9]+\$" || fail "$prog --version: $out"
 done
 out=$("$MXDD" -t -c "$top_srcdir/contrib/mxdetour.yaml" 2>&1)
 [ $? -eq 0 ] || fail "mxdetourd -t of contrib/mxdetour.yaml: $out"
+# mxdetour(1): mxdetourd -t prints the summary only, no warnings.
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] || fail "mxdetourd -t printed more than its summary: $out"
 
 cat >"$tmp/bad.yaml" <<'YAML'
 listen:

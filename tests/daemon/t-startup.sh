@@ -51,6 +51,10 @@ printf 'probe:\n  tries: 0\n' >"$TMPD/bad2.yaml"
 expect_eq "$?" 78 "exit status with a bad config"
 grep -q "^$TMPD/bad2.yaml:2:10: probe.tries" "$TMPD/bad2.out" || fail "bad config said: $(cat "$TMPD/bad2.out")"
 
+for h in -h --help; do
+    out=$("$MXDD" $h 2>/dev/null) || fail "mxdetourd $h: exit $?"
+    expect_match "$out" '^usage: mxdetourd ' "mxdetourd $h on stdout"
+done
 out=$("$MXDD" --version) || fail "mxdetourd --version failed"
 expect_match "$out" '^mxdetourd [0-9]+\.[0-9]+\.[0-9]+$' "mxdetourd --version"
 

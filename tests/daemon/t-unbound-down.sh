@@ -39,8 +39,18 @@ pm 'eve@healthy.test'
 expect_eq "$PM_OUT" "smtp:[203.0.113.25]:25" "healthy.test while unbound is stopped"
 poll 5 grep -q '^healthy.test smtp:\[203.0.113.25\]:25$' "$TMPD/transport" ||
     fail "published table lacks healthy.test while down: $(cat "$TMPD/transport")"
+probes_started() {
+    cli status
+    printf '%s\n' "$CLI_OUT" | sed -n 's/^probes: \([0-9]*\) started.*/\1/p'
+}
+# Probed means: one more probe started, and none running or queued now.
+probe_over() {
+    [ "$(probes_started)" -gt "$1" ] &&
+        printf '%s\n' "$CLI_OUT" | grep -q '^probes: [0-9]* started, 0 running, 0 queued'
+}
+before=$(probes_started)
 pm 'bob@broken2.test'
-poll 5 grep -q 'domain=broken2.test' "$TMPD/daemon.log" || fail "broken2.test was not probed"
+poll 5 probe_over "$before" || fail "broken2.test was not probed: $CLI_OUT"
 lookup_verdict broken2.test
 expect_eq "$VERDICT" local-dns-down "broken2.test probed during the outage (label)"
 grep -q 'domain=broken2.test .*via=probe' "$TMPD/daemon.log" &&
