@@ -64,7 +64,6 @@
 #include "core.h"
 #include "dname.h"
 #include "log.h"
-#include "metrics.h"
 #include "txn.h"
 #include "util.h"
 
@@ -235,7 +234,7 @@ static void mlfi_wait(const struct mlfi_priv *p, unsigned wait_ms)
     pending = xcalloc(p->n, sizeof(*pending));
     for (i = 0; i < p->n; i++) {
         core_lookup(p->dom[i], &ans);
-        if (ans.verdict == VERDICT_UNKNOWN && ans.probing)
+        if (!ans.known && ans.probing)
             pending[n++] = p->dom[i];
     }
     if (n > 0)
@@ -274,7 +273,7 @@ static void mlfi_decide(SMFICTX *ctx, struct mlfi_priv *p)
     for (i = 0; i < p->n; i++) {
         core_lookup(p->dom[i], &ans);
         core_log_decision(qid[0] ? qid : NULL, p->dom[i], &ans, "milter");
-        metrics_lookup(METRICS_MILTER, &ans);
+        core_count(CORE_MILTER, &ans);
         if (!core_txn_add(&txn, p->dom[i], &ans) || tags++ >= MLFI_MAX_TAGS)
             continue;
         core_txn_tag(value, sizeof(value), 0, p->dom[i], &ans);

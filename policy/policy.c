@@ -56,7 +56,6 @@
 #include "core.h"
 #include "dname.h"
 #include "log.h"
-#include "metrics.h"
 #include "policy_attr.h"
 #include "txn.h"
 #include "util.h"
@@ -373,7 +372,7 @@ static int policy_decide(struct policy_inst *in, const struct policy_req *req, i
     for (i = 0; i < in->ndom; i++) {
         core_lookup(in->dom[i], &ans);
         if (!in->counted)
-            metrics_lookup(METRICS_POLICY, &ans);
+            core_count(CORE_POLICY, &ans);
         core_txn_add(&txn, in->dom[i], &ans);
     }
     in->counted = 1;

@@ -57,7 +57,6 @@
 #include "core.h"
 #include "dname.h"
 #include "log.h"
-#include "metrics.h"
 #include "route_sendmail.h"
 #include "util.h"
 
@@ -160,9 +159,9 @@ int sockmap_answer(const char *req, size_t len, char *out, size_t size)
         return sockmap_answer_notfound(out, size);
 
     core_lookup(domain, &ans);
-    metrics_lookup(METRICS_SOCKETMAP, &ans);
+    core_count(CORE_SOCKETMAP, &ans);
     if (!ans.rewrite || ans.route[0] == '\0') {
-        log_debug("socketmap: domain=%s verdict=%s: NOTFOUND", domain, verdict_name(ans.verdict));
+        log_debug("socketmap: domain=%s verdict=%s: NOTFOUND", domain, ans.verdict);
         return sockmap_answer_notfound(out, size);
     }
     if (map == SOCKMAP_SENDMAIL) {

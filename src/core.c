@@ -203,6 +203,12 @@ static int pins_own(const char *pins)
     return 0;
 }
 
+static void set_verdict(struct core_answer *a, enum verdict v)
+{
+    a->verdict = verdict_name(v);
+    a->known = v != VERDICT_UNKNOWN;
+}
+
 /* While the local resolver is down, a domain this daemon knows from before
  * gets routing.on_local_dns_down: Postfix cannot resolve it either.  Only
  * known remote domains: one never seen may be local, and one that does not
@@ -214,7 +220,7 @@ static void answer_down(const struct conf *c, const struct cache_rec *r, struct 
     enum verdict was = r && r->have ? r->vi.verdict : VERDICT_UNKNOWN;
 
     health_down(NULL, why, sizeof(why));
-    a->verdict = VERDICT_LOCAL_DNS_DOWN;
+    set_verdict(a, VERDICT_LOCAL_DNS_DOWN);
     snprintf(a->evidence, sizeof(a->evidence), "local resolver down: %s", why);
     a->route[0] = '\0';
     if (was == VERDICT_UNKNOWN || was == VERDICT_NXDOMAIN || was == VERDICT_NULL_MX ||
@@ -234,15 +240,17 @@ static void answer(const struct conf *c, const struct conf_domain *listed,
     const struct verdict_info *vi = r && r->have ? &r->vi : NULL;
 
     memset(a, 0, sizeof(*a));
+    set_verdict(a, VERDICT_UNKNOWN);
     a->rewrite = c->mode == MODE_REWRITE;
     a->probing = r ? r->probing : 0;
     if (vi) {
-        a->verdict = vi->verdict;
+        set_verdict(a, vi->verdict);
         util_strlcpy(a->evidence, vi->evidence, sizeof(a->evidence));
         a->age_ms = util_now_ms() - r->made_ms;
     }
     if (listed) {
-        a->verdict = VERDICT_LISTED;
+        set_verdict(a, VERDICT_LISTED);
+        a->listed = 1;
         if (listed->note)
             util_strlcpy(a->note, listed->note, sizeof(a->note));
         if (!vi)
@@ -276,6 +284,11 @@ void core_lookup(const char *domain, struct core_answer *ans)
     conf_unref(c);
 }
 
+void core_count(enum core_frontend f, const struct core_answer *a)
+{
+    metrics_lookup(f, a);
+}
+
 size_t core_wait(const char *const *domains, size_t n, unsigned ms)
 {
     return ms ? cache_wait(domains, n, ms) : 0;
@@ -284,7 +297,7 @@ size_t core_wait(const char *const *domains, size_t n, unsigned ms)
 void core_log_decision(const char *qid, const char *domain, const struct core_answer *a,
                        const char *via)
 {
-    char line[1024];
+    char line[LOGQ_LINE_MAX]; /* a domain, evidence, route and note, escaped */
     size_t p = 0;
 
     /* Before the line is built: at log.level notice it would be thrown away. */
@@ -293,7 +306,7 @@ void core_log_decision(const char *qid, const char *domain, const struct core_an
     if (qid && qid[0])
         p = (size_t)snprintf(line, sizeof(line), "%.40s:", qid);
     p = log_kv(line, sizeof(line), p, "domain", domain);
-    p = log_kv(line, sizeof(line), p, "verdict", verdict_name(a->verdict));
+    p = log_kv(line, sizeof(line), p, "verdict", a->verdict);
     p = log_kv(line, sizeof(line), p, "route", a->route[0] && a->rewrite ? a->route : "none");
     p = log_kv(line, sizeof(line), p, "via", via);
     if (a->evidence[0])
@@ -712,7 +725,7 @@ char *core_lookup_text(const char *domain)
     core_lookup(domain, &a);
     snprintf(text, sizeof(text),
              "domain: %s\nverdict: %s\nroute: %s\nevidence: %s\nage: %llus\nprobing: %s\n%s%s%s",
-             domain, verdict_name(a.verdict), a.route[0] && a.rewrite ? a.route : "none",
+             domain, a.verdict, a.route[0] && a.rewrite ? a.route : "none",
              a.evidence[0] ? a.evidence : "-", (unsigned long long)(a.age_ms / 1000),
              a.probing ? "yes" : "no", a.note[0] ? "note: " : "", a.note, a.note[0] ? "\n" : "");
     return xstrdup(text);

@@ -10,19 +10,27 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "verdict.h"
 
-#define CORE_ROUTE_MAX 1024
+#define CORE_ROUTE_MAX    1024
+#define CORE_EVIDENCE_MAX 256 /* as much as a verdict holds */
+#define CORE_NOTE_MAX     257 /* a note of the config (256 characters) and its NUL */
 
+/* What a front-end needs of a verdict; the verdicts themselves (verdict.h)
+ * stay behind the core. */
 struct core_answer {
-    enum verdict verdict;       /* VERDICT_UNKNOWN while not known */
+    const char *verdict; /* its name (doc/design.md §4), static: "unknown" while not known */
+    int known;           /* a verdict is known (verdict is not "unknown") */
+    int listed;          /* the domain is on the known-broken list */
     char route[CORE_ROUTE_MAX]; /* "transport:nexthop" per doc/design.md §5; "" = none */
     int rewrite;                /* routing.mode is rewrite: front-ends may answer route */
     int probing;                /* a probe for this domain is queued or running */
     uint64_t age_ms;            /* since the verdict was made */
-    char evidence[VERDICT_EVIDENCE_MAX];
-    char note[128];
+    char evidence[CORE_EVIDENCE_MAX];
+    char note[CORE_NOTE_MAX];
 };
+
+/* The front-ends, as the metrics count them. */
+enum core_frontend { CORE_SOCKETMAP, CORE_POLICY, CORE_MILTER, CORE__FRONTENDS };
 
 /* domain must come from dname_normalize(). */
 void core_lookup(const char *domain, struct core_answer *ans);
@@ -36,6 +44,8 @@ void core_tag_header(char *buf, size_t size);
 unsigned core_wait_ms(void);
 /* listen.socket_mode, and listen.socket_group into group ("" = none). */
 mode_t core_socket_perms(char *group, size_t size);
+/* Counts one answer a front-end gave for one recipient domain (metrics). */
+void core_count(enum core_frontend f, const struct core_answer *a);
 /* One key=value syslog line per decision (doc/design.md §7). qid may be NULL. */
 void core_log_decision(const char *qid, const char *domain, const struct core_answer *a,
                        const char *via);

@@ -131,7 +131,9 @@ char *explain_store_text(const char *domain)
         snprintf(head_line, sizeof(head_line),
                  "domain: %s\nlast probe: none (a listed domain needs none%s)\nverdict: listed\n",
                  domain, listed->route == ROUTE_PIN_MX ? " until it is pinned" : "");
-    explain_route(c, listed, a.verdict, a.rewrite ? a.route : "", route, sizeof(route));
+    enum verdict v = VERDICT_UNKNOWN;
+    verdict_from_name(a.verdict, &v);
+    explain_route(c, listed, v, a.rewrite ? a.route : "", route, sizeof(route));
     size_t n = strlen(head_line) + (probe ? strlen(probe) : 0) + strlen(route) + 1;
     out = xmalloc(n);
     snprintf(out, n, "%s%s%s", head_line, probe ? probe : "", route);

@@ -16,7 +16,7 @@
 /* The daemon's ring: about 4,000 decision lines of 250 octets, some 200 ms
  * of a busy milter's lines on a 2-core host. */
 #define LOGQ_BYTES    (1024u * 1024u)
-#define LOGQ_LINE_MAX 1024 /* longer lines are cut */
+#define LOGQ_LINE_MAX 1024 /* longer lines are cut (RFC 3164 allows 1024) */
 
 /* How lines leave the queue; log_line() unless a test gives another. */
 typedef void (*logq_writer)(int prio, const char *line);

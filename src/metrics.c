@@ -25,10 +25,10 @@ enum metrics_answer { ANSWER_ROUTE, ANSWER_TAG, ANSWER_NONE, ANSWER_UNKNOWN, ANS
 static const unsigned bucket_ms[] = {10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000};
 #define NBUCKETS (sizeof(bucket_ms) / sizeof(bucket_ms[0]) + 1) /* + the +Inf one */
 
-static const char *const frontend_names[METRICS__FRONTENDS] = {"socketmap", "policy", "milter"};
+static const char *const frontend_names[CORE__FRONTENDS] = {"socketmap", "policy", "milter"};
 static const char *const answer_names[ANSWER__COUNT] = {"route", "tag", "none", "unknown"};
 
-static uint64_t lookups[METRICS__FRONTENDS][ANSWER__COUNT];
+static uint64_t lookups[CORE__FRONTENDS][ANSWER__COUNT];
 static uint64_t probes[RESULT__COUNT];
 static uint64_t probe_buckets[NBUCKETS];
 static uint64_t probe_ms_sum;
@@ -48,12 +48,12 @@ static uint64_t get(const uint64_t *n)
 /* route: the MTA may be given a route; tag: a route exists, but
  * routing.mode is tag; unknown: no verdict yet (the mail goes the usual
  * way while the probe runs); none: known, and no route needed. */
-void metrics_lookup(enum metrics_frontend f, const struct core_answer *a)
+void metrics_lookup(enum core_frontend f, const struct core_answer *a)
 {
     enum metrics_answer kind = a->route[0] ? (a->rewrite ? ANSWER_ROUTE : ANSWER_TAG)
-                               : a->verdict == VERDICT_UNKNOWN ? ANSWER_UNKNOWN
-                                                               : ANSWER_NONE;
-    if ((unsigned)f < METRICS__FRONTENDS)
+                               : !a->known ? ANSWER_UNKNOWN
+                                           : ANSWER_NONE;
+    if ((unsigned)f < CORE__FRONTENDS)
         bump(&lookups[f][kind], 1);
 }
 
@@ -127,7 +127,7 @@ static void render_counters(struct out *o)
 {
     family(o, "mxdetour_lookups_total", "counter",
            "Decisions given to the MTA per recipient domain, by front-end and answer.");
-    for (int f = 0; f < METRICS__FRONTENDS; f++)
+    for (int f = 0; f < CORE__FRONTENDS; f++)
         for (int a = 0; a < ANSWER__COUNT; a++)
             put(o, "mxdetour_lookups_total{frontend=\"%s\",answer=\"%s\"} %llu\n",
                 frontend_names[f], answer_names[a], (unsigned long long)get(&lookups[f][a]));

@@ -12,11 +12,8 @@
 #ifndef MXD_METRICS_H
 #define MXD_METRICS_H
 #include <stddef.h>
+#include "core.h"
 #include "verdict.h"
-
-struct core_answer;
-
-enum metrics_frontend { METRICS_SOCKETMAP, METRICS_POLICY, METRICS_MILTER, METRICS__FRONTENDS };
 
 struct metrics_gauges {
     size_t verdicts[VERDICT__COUNT]; /* cached domains by verdict ([UNKNOWN]: no verdict yet) */
@@ -26,7 +23,7 @@ struct metrics_gauges {
 
 /* One decision a front-end took for one recipient domain; the answer label
  * (route, tag, none, unknown) is read from a. */
-void metrics_lookup(enum metrics_frontend f, const struct core_answer *a);
+void metrics_lookup(enum core_frontend f, const struct core_answer *a);
 /* A probe ended: with verdict v (VERDICT_UNKNOWN: cancelled by a reload or
  * the stop), or local_down (the canary failed: no verdict kept), after ms. */
 void metrics_probe(enum verdict v, int local_down, unsigned ms);

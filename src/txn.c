@@ -6,7 +6,6 @@
 #include <string.h>
 #include "log.h"
 #include "util.h"
-#include "verdict.h"
 
 void core_txn_init(struct core_txn *t)
 {
@@ -32,7 +31,7 @@ int core_txn_add(struct core_txn *t, const char *domain, const struct core_answe
         util_strlcpy(t->first_domain, domain, sizeof(t->first_domain));
         t->first = *a;
     }
-    return a->route[0] != '\0' || a->verdict == VERDICT_LISTED;
+    return a->route[0] != '\0' || a->listed;
 }
 
 const char *core_txn_route(const struct core_txn *t)
@@ -55,6 +54,6 @@ size_t core_txn_tag(char *buf, size_t size, size_t pos, const char *domain,
                     const struct core_answer *a)
 {
     pos = log_kv(buf, size, pos, "domain", domain);
-    pos = log_kv(buf, size, pos, "verdict", verdict_name(a->verdict));
+    pos = log_kv(buf, size, pos, "verdict", a->verdict);
     return log_kv(buf, size, pos, "route", a->route);
 }

@@ -6,7 +6,11 @@
 need_cmd postmap "apt-get install postfix"
 
 dns_start
-d_write_conf
+# A note of 200 characters (the config takes up to 256): shown whole, not
+# cut to the 127 that an answer once held.
+NOTE=$(printf 'ticket-%0193d' 42)
+d_write_conf "$D_ROUTING
+    note: \"$NOTE\""
 mxd_start
 
 cli status
@@ -26,6 +30,7 @@ cli lookup listed.test
 expect_eq "$CLI_RC" 0 "mxdetour lookup listed.test exit code"
 expect_match "$CLI_OUT" '^verdict: listed$' "mxdetour lookup listed.test: verdict"
 expect_match "$CLI_OUT" "^route: smtp:\[203\.0\.113\.25\]:25$" "mxdetour lookup listed.test: route"
+expect_match "$CLI_OUT" "^note: $NOTE\$" "mxdetour lookup listed.test: the whole 200-character note"
 cli lookup LISTED.Test.
 expect_match "$CLI_OUT" '^domain: listed\.test$' "mxdetour lookup normalises the name"
 

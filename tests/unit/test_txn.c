@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "txn.h"
+#include "verdict.h"
 
 #define H  VERDICT_HEALTHY
 #define L  VERDICT_LISTED
@@ -67,7 +68,9 @@ static const struct row rows[] = {
 static void fill(struct core_answer *a, const struct rcpt *r, int tag_mode)
 {
     memset(a, 0, sizeof(*a));
-    a->verdict = r->verdict;
+    a->verdict = verdict_name(r->verdict);
+    a->known = r->verdict != VERDICT_UNKNOWN;
+    a->listed = r->verdict == VERDICT_LISTED;
     a->rewrite = !tag_mode;
     a->probing = r->verdict == U;
     snprintf(a->route, sizeof(a->route), "%s", r->route);
