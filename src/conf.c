@@ -102,11 +102,11 @@ struct conf *conf_defaults(void)
     c->rate_count = 600;
     c->rate_per_ms = 60000;
     c->wait_ms = 1000;
-    c->mode = MODE_REWRITE;
-    c->on_broken = ROUTE_PIN_MX;
+    c->mode = CONF_MODE_REWRITE;
+    c->on_broken = CONF_ROUTE_PIN_MX;
     c->smarthost = xstrdup("");
     c->transport = xstrdup("smtp");
-    c->on_local_dns_down = LDD_NONE;
+    c->on_local_dns_down = CONF_LDD_NONE;
     c->tag_header = xstrdup("X-MXDetour");
     c->publish = xstrdup("");
     c->postfix_config = xstrdup("");
@@ -209,7 +209,7 @@ const struct conf_domain *conf_match(const struct conf *c, const char *domain)
 
 static const char *mode_name(enum conf_mode m)
 {
-    return m == MODE_TAG ? "tag" : "rewrite";
+    return m == CONF_MODE_TAG ? "tag" : "rewrite";
 }
 
 static void server_text(const struct conf_server *s, char *buf, size_t size)

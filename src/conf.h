@@ -23,21 +23,21 @@
 #define CONF_SPOOL_DIR "/var/spool/postfix/mxdetour"
 
 enum conf_route {
-    ROUTE_SMARTHOST,
-    ROUTE_PIN_MX,
-    ROUTE_TRANSPORT,
-    ROUTE_NONE,
+    CONF_ROUTE_SMARTHOST,
+    CONF_ROUTE_PIN_MX,
+    CONF_ROUTE_TRANSPORT,
+    CONF_ROUTE_NONE,
 };
 
 enum conf_mode {
-    MODE_REWRITE,
-    MODE_TAG,
+    CONF_MODE_REWRITE,
+    CONF_MODE_TAG,
 };
 
 enum conf_ldd { /* routing.on_local_dns_down */
-                LDD_NONE,
-                LDD_SMARTHOST,
-                LDD_PIN_EXTERNAL,
+                CONF_LDD_NONE,
+                CONF_LDD_SMARTHOST,
+                CONF_LDD_PIN_EXTERNAL,
 };
 
 struct conf_server { /* one resolver: numeric address and port */

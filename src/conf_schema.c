@@ -754,12 +754,12 @@ static void cross_check(struct pctx *p)
     check_control(p);
     check_publish(p);
 
-    if (c->on_broken == ROUTE_SMARTHOST && !have_smarthost) {
+    if (c->on_broken == CONF_ROUTE_SMARTHOST && !have_smarthost) {
         conf_errs_add(p->errs, p->file, p->on_broken.line, p->on_broken.column,
                       "routing.on_broken: smarthost needs routing.smarthost");
         p->nerr++;
     }
-    if (c->on_local_dns_down == LDD_SMARTHOST && !have_smarthost) {
+    if (c->on_local_dns_down == CONF_LDD_SMARTHOST && !have_smarthost) {
         conf_errs_add(p->errs, p->file, p->ldd.line, p->ldd.column,
                       "routing.on_local_dns_down: smarthost needs routing.smarthost");
         p->nerr++;
@@ -770,7 +770,7 @@ static void cross_check(struct pctx *p)
             d->route = c->on_broken; /* the routing defaults */
             continue;
         }
-        if (d->route == ROUTE_SMARTHOST && d->smarthost == NULL && !have_smarthost) {
+        if (d->route == CONF_ROUTE_SMARTHOST && d->smarthost == NULL && !have_smarthost) {
             conf_errs_add(p->errs, p->file, p->dx[i].route.line, p->dx[i].route.column,
                           "domains.route: smarthost for \"%s%s\" but no smarthost (set smarthost "
                           "in the entry or routing.smarthost)",

@@ -372,9 +372,9 @@ const char *conf_parse_facility(const char *s, int *facility)
 const char *conf_value_mode(const char *s, enum conf_mode *m)
 {
     if (strcmp(s, "rewrite") == 0)
-        *m = MODE_REWRITE;
+        *m = CONF_MODE_REWRITE;
     else if (strcmp(s, "tag") == 0)
-        *m = MODE_TAG;
+        *m = CONF_MODE_TAG;
     else
         return "bad mode (use rewrite or tag)";
     return NULL;
@@ -394,11 +394,11 @@ const char *conf_value_switch(const char *s, int *on)
 const char *conf_value_ldd(const char *s, enum conf_ldd *l)
 {
     if (strcmp(s, "none") == 0)
-        *l = LDD_NONE;
+        *l = CONF_LDD_NONE;
     else if (strcmp(s, "smarthost") == 0)
-        *l = LDD_SMARTHOST;
+        *l = CONF_LDD_SMARTHOST;
     else if (strcmp(s, "pin-external") == 0)
-        *l = LDD_PIN_EXTERNAL;
+        *l = CONF_LDD_PIN_EXTERNAL;
     else
         return "bad value (use none, smarthost or pin-external)";
     return NULL;

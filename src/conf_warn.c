@@ -38,10 +38,10 @@ static void say(struct out *o, const char *fmt, ...)
  * routing: exactly the mail that Postfix defers. */
 static void check_routes(const struct conf *c, struct out *o)
 {
-    if (c->on_broken == ROUTE_NONE)
+    if (c->on_broken == CONF_ROUTE_NONE)
         say(o, "routing.on_broken is none: broken domains are found and logged but never "
                "rerouted");
-    else if (!c->smarthost[0] && c->on_broken != ROUTE_TRANSPORT)
+    else if (!c->smarthost[0] && c->on_broken != CONF_ROUTE_TRANSPORT)
         say(o, "routing.smarthost is not set: domains whose MX query fails (mx-error) and domains "
                "whose MX hosts have no IPv4 address get no route, and Postfix keeps deferring "
                "their mail");

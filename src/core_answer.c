@@ -96,7 +96,7 @@ void core_answer_of(const struct conf *c, const struct conf_domain *listed,
 
     memset(a, 0, sizeof(*a));
     set_verdict(a, VERDICT_UNKNOWN);
-    a->rewrite = c->mode == MODE_REWRITE;
+    a->rewrite = c->mode == CONF_MODE_REWRITE;
     a->probing = r ? r->probing : 0;
     if (vi) {
         set_verdict(a, vi->verdict);
@@ -126,7 +126,7 @@ void core_lookup(const char *domain, struct core_answer *ans)
     int want = 0;
 
     /* A listed domain needs DNS only to pin its MX addresses. */
-    if (listed && listed->route != ROUTE_PIN_MX) {
+    if (listed && listed->route != CONF_ROUTE_PIN_MX) {
         core_answer_of(c, listed, NULL, ans);
     } else {
         cache_lookup(domain, c->recheck_ms, util_now_ms(), &r, &want);

@@ -65,8 +65,9 @@ static void export_listed(struct exporter *x)
         /* transport(5): ".example" matches every subdomain, not the apex
          * (unless parent_domain_matches_subdomains lists transport_maps). */
         /* As core_lookup(): only pin-mx entries use what a probe learned. */
-        int have = !d->wildcard && d->route == ROUTE_PIN_MX && cache_peek(d->name, &r) && r.have;
-        if (x->c->mode == MODE_REWRITE &&
+        int have =
+            !d->wildcard && d->route == CONF_ROUTE_PIN_MX && cache_peek(d->name, &r) && r.have;
+        if (x->c->mode == CONF_MODE_REWRITE &&
             route_build(x->c, d, have ? &r.vi : NULL, route, sizeof(route)))
             export_put(x, d->wildcard ? "." : "", d->name, route, have ? r.vi.host : "");
     }
@@ -101,7 +102,7 @@ char *core_status_text(void)
         "local resolvers: %s\nexternal resolvers: %s\nlisteners: milter=%s socketmap=%s "
         "policy=%s control=%s\nverdicts:",
         (unsigned long long)((util_now_ms() - f.started_ms) / 1000), c->path,
-        c->mode == MODE_REWRITE ? "rewrite" : "tag", c->ndomains, cached, cache_bytes(),
+        c->mode == CONF_MODE_REWRITE ? "rewrite" : "tag", c->ndomains, cached, cache_bytes(),
         f.probes_started, f.probes_running, cq_len(), cq_skipped(),
         c->local_system ? "system" : f.local_servers, c->nexternal ? f.external_servers : "none",
         c->listen_milter[0] ? c->listen_milter : "off",

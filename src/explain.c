@@ -146,7 +146,7 @@ void explain_route(const struct conf *c, const struct conf_domain *listed, enum 
         snprintf(why, sizeof(why), "routing.on_local_dns_down");
     else
         snprintf(why, sizeof(why), "routing.on_broken %s", conf_route_name(how));
-    if (c->mode != MODE_REWRITE) {
+    if (c->mode != CONF_MODE_REWRITE) {
         put(&o, "route: none: routing.mode is tag, the MTA only gets the %s header.\n",
             c->tag_header);
     } else if (route[0]) {
@@ -157,13 +157,14 @@ void explain_route(const struct conf *c, const struct conf_domain *listed, enum 
         put(&o, "route: none: the MTA routes it as usual.\n");
     } else if (v == VERDICT_LOCAL_DNS_DOWN) {
         put(&o, "route: none: %s gives none for this domain.\n", why);
-    } else if (how == ROUTE_NONE) {
+    } else if (how == CONF_ROUTE_NONE) {
         put(&o, "route: none: %s leaves it to the MTA.\n", why);
     } else {
         put(&o,
             "route: none: %s needs %s, and there is none (routing.smarthost is empty): the "
             "MTA routes it as usual.\n",
             why,
-            how == ROUTE_PIN_MX ? "A addresses of the MX hosts or a smart host" : "a smart host");
+            how == CONF_ROUTE_PIN_MX ? "A addresses of the MX hosts or a smart host"
+                                     : "a smart host");
     }
 }

@@ -130,7 +130,7 @@ char *explain_store_text(const char *domain)
     else
         snprintf(head_line, sizeof(head_line),
                  "domain: %s\nlast probe: none (a listed domain needs none%s)\nverdict: listed\n",
-                 domain, listed->route == ROUTE_PIN_MX ? " until it is pinned" : "");
+                 domain, listed->route == CONF_ROUTE_PIN_MX ? " until it is pinned" : "");
     enum verdict v = VERDICT_UNKNOWN;
     verdict_from_name(a.verdict, &v);
     explain_route(c, listed, v, a.rewrite ? a.route : "", route, sizeof(route));

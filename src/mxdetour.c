@@ -143,7 +143,7 @@ static void print_json(const struct job *j, const struct conf *c)
     p = json_raw(out, sizeof(out), p, ",\"evidence\":");
     p = json_str(out, sizeof(out), p, j->vi.evidence);
     p = json_raw(out, sizeof(out), p, ",\"route\":");
-    p = json_str(out, sizeof(out), p, c->mode == MODE_REWRITE ? j->route : "");
+    p = json_str(out, sizeof(out), p, c->mode == CONF_MODE_REWRITE ? j->route : "");
     p = json_raw(out, sizeof(out), p, ",\"ms\":%u,\"mx\":{\"outcome\":\"%s\",\"server\":", r->ms,
                  dns_outcome_name(r->mx.outcome));
     p = json_str(out, sizeof(out), p, r->mx.server);
@@ -174,7 +174,7 @@ static void print_plain(const struct job *j, const struct conf *c)
     }
     printf("%s verdict=%s host=%s route=%s evidence=\"%s\"\n", j->domain,
            verdict_name(j->vi.verdict), j->vi.host[0] ? j->vi.host : "-",
-           c->mode == MODE_REWRITE && j->route[0] ? j->route : "-", j->vi.evidence);
+           c->mode == CONF_MODE_REWRITE && j->route[0] ? j->route : "-", j->vi.evidence);
 }
 
 static void print_explain(const struct job *j, const struct conf *c)
@@ -187,7 +187,7 @@ static void print_explain(const struct job *j, const struct conf *c)
         explain_probe(&j->r, &j->vi, text, sizeof(text));
         fputs(text, stdout);
     }
-    explain_route(c, d, j->vi.verdict, c->mode == MODE_REWRITE ? j->route : "", route,
+    explain_route(c, d, j->vi.verdict, c->mode == CONF_MODE_REWRITE ? j->route : "", route,
                   sizeof(route));
     fputs(route, stdout);
 }

@@ -65,7 +65,7 @@ struct probe_engine *probe_engine_new(struct loop *l, const struct conf *c, char
 {
     struct probe_engine *e = xcalloc(1, sizeof(*e));
 
-    pdns_set_concurrency(c->concurrency);
+    probe_dns_set_concurrency(c->concurrency);
     e->max_mx = c->max_mx < PROBE_MAX_MX ? c->max_mx : PROBE_MAX_MX;
     e->timeout_ms = c->timeout_ms;
     e->tries = c->tries;
@@ -73,13 +73,14 @@ struct probe_engine *probe_engine_new(struct loop *l, const struct conf *c, char
     e->canary = xcalloc(c->ncanary + 1, sizeof(*e->canary));
     for (size_t i = 0; i < c->ncanary; i++)
         e->canary[i] = xstrdup(c->canary[i]);
-    e->local = pdns_new(l, c->local_system ? NULL : c->local, c->local_system ? 0 : c->nlocal,
-                        c->timeout_ms, c->tries, err, errsz);
+    e->local = probe_dns_new(l, c->local_system ? NULL : c->local, c->local_system ? 0 : c->nlocal,
+                             c->timeout_ms, c->tries, err, errsz);
     if (e->local)
-        e->reask = pdns_new(l, c->local_system ? NULL : c->local, c->local_system ? 0 : c->nlocal,
-                            c->timeout_ms, 1, err, errsz);
+        e->reask = probe_dns_new(l, c->local_system ? NULL : c->local,
+                                 c->local_system ? 0 : c->nlocal, c->timeout_ms, 1, err, errsz);
     if (e->reask && c->nexternal)
-        e->external = pdns_new(l, c->external, c->nexternal, c->timeout_ms, c->tries, err, errsz);
+        e->external =
+            probe_dns_new(l, c->external, c->nexternal, c->timeout_ms, c->tries, err, errsz);
     if (e->local && c->authoritative)
         e->auth = pauth_new(l, e->local, c->timeout_ms, c->tries);
     if (!e->local || !e->reask || (c->nexternal && !e->external)) {
@@ -95,9 +96,9 @@ void probe_engine_free(struct probe_engine *e)
         return;
     e->dying = 1;
     pauth_free(e->auth); /* before the channel its jobs ask through */
-    pdns_free(e->local);
-    pdns_free(e->reask);
-    pdns_free(e->external);
+    probe_dns_free(e->local);
+    probe_dns_free(e->reask);
+    probe_dns_free(e->external);
     for (size_t i = 0; i < e->ncanary; i++)
         free(e->canary[i]);
     free(e->canary);
@@ -107,8 +108,8 @@ void probe_engine_free(struct probe_engine *e)
 /* The local pass, then the re-ask and the external pass side by side. */
 unsigned probe_budget_ms(const struct probe_engine *e)
 {
-    unsigned local = 2 * pdns_budget_ms(e->local), reask = 2 * pdns_budget_ms(e->reask);
-    unsigned ext = e->external ? 2 * pdns_budget_ms(e->external) : 0;
+    unsigned local = 2 * probe_dns_budget_ms(e->local), reask = 2 * probe_dns_budget_ms(e->reask);
+    unsigned ext = e->external ? 2 * probe_dns_budget_ms(e->external) : 0;
     return local + (ext > reask ? ext : reask) + (e->auth ? pauth_budget_ms(e->auth) : 0);
 }
 
@@ -119,12 +120,12 @@ unsigned probe_running(const struct probe_engine *e)
 
 const char *probe_local_servers(const struct probe_engine *e)
 {
-    return pdns_servers(e->local);
+    return probe_dns_servers(e->local);
 }
 
 const char *probe_external_servers(const struct probe_engine *e)
 {
-    return e->external ? pdns_servers(e->external) : "";
+    return e->external ? probe_dns_servers(e->external) : "";
 }
 
 static void start_pass(struct probe *p, int which);
@@ -296,7 +297,7 @@ static void after_local(struct probe *p)
         p->canary_asked = 1;
         p->canaries = (unsigned)e->ncanary;
         for (size_t i = 0; i < e->ncanary; i++)
-            pdns_query(e->local, e->canary[i], DNSMSG_T_NS, on_canary, p);
+            probe_dns_query(e->local, e->canary[i], DNSMSG_T_NS, on_canary, p);
     }
     if (reask)
         start_pass(p, PASS_REASK);
@@ -340,7 +341,7 @@ static void ask_host(struct pass *ps, struct probe_host *h, int qtype)
     q->ps = ps;
     q->h = h;
     q->qtype = qtype;
-    pdns_query(ps->d, h->name, qtype, on_host, q);
+    probe_dns_query(ps->d, h->name, qtype, on_host, q);
 }
 
 /* m's records come sorted by preference, ties in message order (dnsmsg.h). */
@@ -402,7 +403,7 @@ static void start_pass(struct probe *p, int which)
     ps->p = p;
     ps->d = which == PASS_EXT ? p->e->external : which == PASS_REASK ? p->e->reask : p->e->local;
     ps->r = r;
-    pdns_query(ps->d, r->domain, DNSMSG_T_MX, on_mx, ps);
+    probe_dns_query(ps->d, r->domain, DNSMSG_T_MX, on_mx, ps);
 }
 
 struct canary_check {
@@ -453,7 +454,7 @@ void probe_canary(struct probe_engine *e, probe_canary_cb cb, void *arg)
         struct canary_q *q = xmalloc(sizeof(*q));
         q->k = k;
         q->name = e->canary[i];
-        pdns_query(e->local, e->canary[i], DNSMSG_T_NS, on_check, q);
+        probe_dns_query(e->local, e->canary[i], DNSMSG_T_NS, on_check, q);
     }
     check_done(k);
 }

@@ -66,7 +66,7 @@ struct pauth_set *pauth_new(struct loop *l, struct pdns *local, unsigned timeout
 static void reap(struct pauth_set *s)
 {
     while (s->ndead)
-        pdns_free(s->dead[--s->ndead]);
+        probe_dns_free(s->dead[--s->ndead]);
 }
 
 static void on_reap(struct loop *l, void *arg)
@@ -107,7 +107,7 @@ void pauth_free(struct pauth_set *s)
             j->udp[i] = j->tcp[i] = NULL;
         }
         for (unsigned i = 0; i < 2 * PROBE_MAX_AUTH; i++)
-            pdns_free(d[i]);
+            probe_dns_free(d[i]);
     }
     if (s->reaper)
         loop_cancel(s->loop, s->reaper);
@@ -123,7 +123,7 @@ static unsigned direct_budget(const struct pauth_set *s)
 
 unsigned pauth_budget_ms(const struct pauth_set *s)
 {
-    return 2 * pdns_budget_ms(s->local) + 2 * direct_budget(s);
+    return 2 * probe_dns_budget_ms(s->local) + 2 * direct_budget(s);
 }
 
 int pauth_wanted(enum verdict v)
@@ -191,8 +191,8 @@ static void start_direct(struct pauth_job *j)
         if (!sv->addr[0])
             continue;
         asked++;
-        j->udp[i] = pdns_new_direct(j->set->loop, sv->addr, 0, j->set->timeout_ms, j->set->tries,
-                                    err, sizeof(err));
+        j->udp[i] = probe_dns_new_direct(j->set->loop, sv->addr, 0, j->set->timeout_ms,
+                                         j->set->tries, err, sizeof(err));
         if (!j->udp[i]) {
             sv->q.outcome = sv->a.outcome = DNS_FAILED;
             continue;
@@ -241,8 +241,8 @@ static void on_q(struct pauth_job *j, unsigned idx, const struct dns_result *r,
     if (!tcp && m && m->truncated && j->set) {
         char err[256];
         sv->q = *r;
-        j->tcp[idx] = pdns_new_direct(j->set->loop, sv->addr, 1, j->set->timeout_ms, j->set->tries,
-                                      err, sizeof(err));
+        j->tcp[idx] = probe_dns_new_direct(j->set->loop, sv->addr, 1, j->set->timeout_ms,
+                                           j->set->tries, err, sizeof(err));
         if (j->tcp[idx]) {
             ask(j, j->tcp[idx], j->out->name, j->out->qtype, idx, K_TCP);
             return;
@@ -296,7 +296,7 @@ static void ask(struct pauth_job *j, struct pdns *d, const char *name, int qtype
     q->idx = idx;
     q->kind = kind;
     j->pending++;
-    pdns_query(d, name, qtype, on_answer, q);
+    probe_dns_query(d, name, qtype, on_answer, q);
 }
 
 void pauth_start(struct pauth_set *s, const char *name, int qtype, struct probe_auth *out,

@@ -25,7 +25,7 @@ struct query {
     struct pdns *d;
     char name[256];
     int qtype;
-    pdns_cb cb;
+    probe_dns_cb cb;
     void *arg;
     uint64_t start;
     struct query *next;
@@ -36,17 +36,17 @@ static size_t nwaiting;
 static struct query *wait_head, *wait_tail;
 static int ares_ready;
 
-void pdns_set_concurrency(unsigned n)
+void probe_dns_set_concurrency(unsigned n)
 {
     concurrency = n ? n : 1;
 }
 
-unsigned pdns_inflight(void)
+unsigned probe_dns_inflight(void)
 {
     return inflight;
 }
 
-size_t pdns_waiting(void)
+size_t probe_dns_waiting(void)
 {
     return nwaiting;
 }
@@ -163,8 +163,8 @@ static struct pdns *open_channel(struct loop *l, const struct conf_server *srv, 
     return d;
 }
 
-struct pdns *pdns_new(struct loop *l, const struct conf_server *srv, size_t n, unsigned timeout_ms,
-                      unsigned tries, char *err, size_t errsz)
+struct pdns *probe_dns_new(struct loop *l, const struct conf_server *srv, size_t n,
+                           unsigned timeout_ms, unsigned tries, char *err, size_t errsz)
 {
     return open_channel(l, srv, n, timeout_ms, tries, 0, err, errsz);
 }
@@ -172,8 +172,8 @@ struct pdns *pdns_new(struct loop *l, const struct conf_server *srv, size_t n, u
 /* RD=0: the server answers from its own zones or not at all.  Over UDP a
  * TC=1 reply is handed back as it is (IGNTC), so the caller sees the
  * truncation and can ask over TCP itself (USEVC) to tell whether TCP works. */
-struct pdns *pdns_new_direct(struct loop *l, const char *addr, int tcp, unsigned timeout_ms,
-                             unsigned tries, char *err, size_t errsz)
+struct pdns *probe_dns_new_direct(struct loop *l, const char *addr, int tcp, unsigned timeout_ms,
+                                  unsigned tries, char *err, size_t errsz)
 {
     struct conf_server srv;
 
@@ -186,7 +186,7 @@ struct pdns *pdns_new_direct(struct loop *l, const char *addr, int tcp, unsigned
                         errsz);
 }
 
-void pdns_free(struct pdns *d)
+void probe_dns_free(struct pdns *d)
 {
     if (!d)
         return;
@@ -214,13 +214,13 @@ void pdns_free(struct pdns *d)
     free(d);
 }
 
-unsigned pdns_budget_ms(const struct pdns *d)
+unsigned probe_dns_budget_ms(const struct pdns *d)
 {
     unsigned s = d->nservers ? d->nservers : 1;
     return s * d->timeout_ms * ((1u << d->tries) - 1);
 }
 
-const char *pdns_servers(const struct pdns *d)
+const char *probe_dns_servers(const struct pdns *d)
 {
     return d->servers;
 }
@@ -291,7 +291,7 @@ static void send_next(void)
     }
 }
 
-void pdns_query(struct pdns *d, const char *name, int qtype, pdns_cb cb, void *arg)
+void probe_dns_query(struct pdns *d, const char *name, int qtype, probe_dns_cb cb, void *arg)
 {
     struct query *q = xcalloc(1, sizeof(*q));
 

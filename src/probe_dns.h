@@ -16,24 +16,24 @@ struct pdns;
 /* m is the parsed reply, NULL when none came (timeout, socket error); its
  * records mean something only when r->outcome is DNS_ANSWER, its header
  * fields (rcode, truncated, aa, auth_ns) always. */
-typedef void (*pdns_cb)(void *arg, const struct dns_result *r, const struct dnsmsg *m);
+typedef void (*probe_dns_cb)(void *arg, const struct dns_result *r, const struct dnsmsg *m);
 
 /* n == 0: the system resolver (/etc/resolv.conf).  NULL with err filled on failure. */
-struct pdns *pdns_new(struct loop *l, const struct conf_server *srv, size_t n, unsigned timeout_ms,
-                      unsigned tries, char *err, size_t errsz);
+struct pdns *probe_dns_new(struct loop *l, const struct conf_server *srv, size_t n,
+                           unsigned timeout_ms, unsigned tries, char *err, size_t errsz);
 /* One authoritative server asked directly (RD=0) on port 53: over UDP,
  * where a truncated reply is not retried over TCP (outcome DNS_MALFORMED,
  * m->truncated set), or, tcp set, over TCP only. */
-struct pdns *pdns_new_direct(struct loop *l, const char *addr, int tcp, unsigned timeout_ms,
-                             unsigned tries, char *err, size_t errsz);
-void pdns_free(struct pdns *d);
-void pdns_query(struct pdns *d, const char *name, int qtype, pdns_cb cb, void *arg);
+struct pdns *probe_dns_new_direct(struct loop *l, const char *addr, int tcp, unsigned timeout_ms,
+                                  unsigned tries, char *err, size_t errsz);
+void probe_dns_free(struct pdns *d);
+void probe_dns_query(struct pdns *d, const char *name, int qtype, probe_dns_cb cb, void *arg);
 /* Longest time one query may take: c-ares backs off, so with S servers,
  * timeout T and tries N it is S * T * (2^N - 1). */
-unsigned pdns_budget_ms(const struct pdns *d);
-const char *pdns_servers(const struct pdns *d);
+unsigned probe_dns_budget_ms(const struct pdns *d);
+const char *probe_dns_servers(const struct pdns *d);
 /* Global limit of queries in flight, over all channels. */
-void pdns_set_concurrency(unsigned n);
-unsigned pdns_inflight(void);
-size_t pdns_waiting(void);
+void probe_dns_set_concurrency(unsigned n);
+unsigned probe_dns_inflight(void);
+size_t probe_dns_waiting(void);
 #endif

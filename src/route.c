@@ -56,17 +56,17 @@ static int apply(enum conf_route how, const char *transport, const char *host,
                  const struct verdict_info *vi, int mx_known, char *out, size_t size)
 {
     switch (how) {
-    case ROUTE_NONE:
+    case CONF_ROUTE_NONE:
         return 0;
-    case ROUTE_SMARTHOST:
+    case CONF_ROUTE_SMARTHOST:
         return smarthost(transport, host, out, size);
-    case ROUTE_TRANSPORT:
+    case CONF_ROUTE_TRANSPORT:
         if (mx_known) {
             snprintf(out, size, "%s:", transport);
             return 1;
         }
         return smarthost(transport, host, out, size);
-    case ROUTE_PIN_MX:
+    case CONF_ROUTE_PIN_MX:
         if (vi && vi->pinnable && pin(transport, vi->pin, out, size))
             return 1;
         return smarthost(transport, host, out, size);
@@ -88,11 +88,11 @@ int route_build(const struct conf *c, const struct conf_domain *listed,
     } else if (v == VERDICT_AAAA_IGNORED || v == VERDICT_AAAA_ERROR) {
         r = apply(c->on_broken, c->transport, c->smarthost, vi, 1, out, size);
     } else if (v == VERDICT_MX_ERROR) {
-        r = c->on_broken == ROUTE_NONE ? 0 : smarthost(c->transport, c->smarthost, out, size);
+        r = c->on_broken == CONF_ROUTE_NONE ? 0 : smarthost(c->transport, c->smarthost, out, size);
     } else if (v == VERDICT_LOCAL_DNS_DOWN) {
-        if (c->on_local_dns_down == LDD_SMARTHOST)
+        if (c->on_local_dns_down == CONF_LDD_SMARTHOST)
             r = smarthost(c->transport, c->smarthost, out, size);
-        else if (c->on_local_dns_down == LDD_PIN_EXTERNAL)
+        else if (c->on_local_dns_down == CONF_LDD_PIN_EXTERNAL)
             r = (vi->pinnable && pin(c->transport, vi->pin, out, size)) ||
                 smarthost(c->transport, c->smarthost, out, size);
     }

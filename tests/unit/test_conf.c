@@ -109,7 +109,7 @@ static void dump(const struct conf *c, char *buf, size_t size)
         c->timeout_ms, c->tries, c->concurrency, c->max_mx, c->recheck_ms, c->max_pending,
         c->max_cached, c->rate_count, c->rate_per_ms, c->wait_ms, c->authoritative ? "on" : "off");
     cat(buf, size, " mode=%s on_broken=%s smarthost=%s transport=%s ldd=%s tag_header=%s",
-        c->mode == MODE_TAG ? "tag" : "rewrite", conf_route_name(c->on_broken), c->smarthost,
+        c->mode == CONF_MODE_TAG ? "tag" : "rewrite", conf_route_name(c->on_broken), c->smarthost,
         c->transport, ldd[c->on_local_dns_down], c->tag_header);
     cat(buf, size, " fleet=%s prefix=%s node=%s", c->fleet_redis, c->fleet_prefix, c->fleet_node);
     cat(buf, size, " publish=%s postfix_config=%s level=%s facility=%s domains=", c->publish,
@@ -792,7 +792,7 @@ static void test_checkers(void **state)
 {
     unsigned ms = 7, n = 0, per = 0;
     mode_t m = 0;
-    enum conf_route r = ROUTE_NONE;
+    enum conf_route r = CONF_ROUTE_NONE;
     struct conf_server sv;
     int lv = 0, fac = 0;
     (void)state;
@@ -883,12 +883,12 @@ static void test_checkers(void **state)
     assert_non_null(conf_parse_mode_bits("66", &m));
 
     assert_null(conf_parse_route("pin-mx", &r));
-    assert_int_equal(r, ROUTE_PIN_MX);
+    assert_int_equal(r, CONF_ROUTE_PIN_MX);
     assert_null(conf_parse_route("none", &r));
-    assert_int_equal(r, ROUTE_NONE);
+    assert_int_equal(r, CONF_ROUTE_NONE);
     assert_non_null(conf_parse_route("PIN-MX", &r));
-    assert_string_equal(conf_route_name(ROUTE_SMARTHOST), "smarthost");
-    assert_string_equal(conf_route_name(ROUTE_TRANSPORT), "transport");
+    assert_string_equal(conf_route_name(CONF_ROUTE_SMARTHOST), "smarthost");
+    assert_string_equal(conf_route_name(CONF_ROUTE_TRANSPORT), "transport");
 
     assert_null(conf_parse_nexthop("[relay.example]:25"));
     assert_null(conf_parse_nexthop("[192.0.2.1]"));

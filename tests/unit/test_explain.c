@@ -91,14 +91,14 @@ static void test_route_words(void **state)
     struct conf_domain d = {0};
     char out[1024];
     (void)state;
-    c->on_broken = ROUTE_PIN_MX;
+    c->on_broken = CONF_ROUTE_PIN_MX;
     explain_route(c, NULL, VERDICT_AAAA_IGNORED, "smtp:[192.0.2.10]:25", out, sizeof(out));
     assert_string_equal(out, "route: routing.on_broken pin-mx sends it to smtp:[192.0.2.10]:25.\n");
     explain_route(c, NULL, VERDICT_HEALTHY, "", out, sizeof(out));
     assert_string_equal(out, "route: none: the MTA routes it as usual.\n");
     explain_route(c, NULL, VERDICT_MX_ERROR, "", out, sizeof(out));
     assert_non_null(strstr(out, "needs A addresses of the MX hosts or a smart host"));
-    d.route = ROUTE_SMARTHOST;
+    d.route = CONF_ROUTE_SMARTHOST;
     d.line = 7;
     explain_route(c, &d, VERDICT_LISTED, "smtp:[203.0.113.25]:25", out, sizeof(out));
     assert_non_null(strstr(out, ":7 (route smarthost) sends it to smtp:[203.0.113.25]:25.\n"));

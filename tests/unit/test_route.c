@@ -41,108 +41,119 @@ struct rrow {
 
 /* Not listed; listed with its route, smart host and transport. */
 /* clang-format off */
-#define NL         {0, ROUTE_NONE, NULL, NULL}
+#define NL         {0, CONF_ROUTE_NONE, NULL, NULL}
 #define L(r, s, t) {1, r, s, t}
 /* clang-format on */
 
 static const struct rrow rows[] = {
     /* aaaa-ignored / aaaa-error: on_broken decides. */
-    {"ignored smarthost", ROUTE_SMARTHOST, LDD_NONE, SH, NULL, NL, 1, VERDICT_AAAA_IGNORED, 1, PIN2,
-     "smtp:" SH},
-    {"ignored pin-mx", ROUTE_PIN_MX, LDD_NONE, SH, NULL, NL, 1, VERDICT_AAAA_IGNORED, 1, PIN2,
+    {"ignored smarthost", CONF_ROUTE_SMARTHOST, CONF_LDD_NONE, SH, NULL, NL, 1,
+     VERDICT_AAAA_IGNORED, 1, PIN2, "smtp:" SH},
+    {"ignored pin-mx", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, SH, NULL, NL, 1, VERDICT_AAAA_IGNORED, 1,
+     PIN2, ROUTE2},
+    {"error pin-mx", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, SH, NULL, NL, 1, VERDICT_AAAA_ERROR, 1, PIN2,
      ROUTE2},
-    {"error pin-mx", ROUTE_PIN_MX, LDD_NONE, SH, NULL, NL, 1, VERDICT_AAAA_ERROR, 1, PIN2, ROUTE2},
-    {"pin-mx one address", ROUTE_PIN_MX, LDD_NONE, "", NULL, NL, 1, VERDICT_AAAA_IGNORED, 1,
-     "192.0.2.10", "smtp:[192.0.2.10]:25"},
-    {"pin-mx three addresses", ROUTE_PIN_MX, LDD_NONE, "", "smtp-ipv4", NL, 1, VERDICT_AAAA_ERROR,
-     1, "192.0.2.1 192.0.2.10 198.51.100.7",
+    {"pin-mx one address", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, "", NULL, NL, 1, VERDICT_AAAA_IGNORED,
+     1, "192.0.2.10", "smtp:[192.0.2.10]:25"},
+    {"pin-mx three addresses", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, "", "smtp-ipv4", NL, 1,
+     VERDICT_AAAA_ERROR, 1, "192.0.2.1 192.0.2.10 198.51.100.7",
      "smtp-ipv4:[192.0.2.1]:25, [192.0.2.10]:25, [198.51.100.7]:25"},
-    {"ignored transport", ROUTE_TRANSPORT, LDD_NONE, SH, NULL, NL, 1, VERDICT_AAAA_IGNORED, 1, PIN2,
-     "smtp:"},
-    {"error transport smtp-ipv4", ROUTE_TRANSPORT, LDD_NONE, SH, "smtp-ipv4", NL, 1,
+    {"ignored transport", CONF_ROUTE_TRANSPORT, CONF_LDD_NONE, SH, NULL, NL, 1,
+     VERDICT_AAAA_IGNORED, 1, PIN2, "smtp:"},
+    {"error transport smtp-ipv4", CONF_ROUTE_TRANSPORT, CONF_LDD_NONE, SH, "smtp-ipv4", NL, 1,
      VERDICT_AAAA_ERROR, 0, "", "smtp-ipv4:"},
-    {"ignored none", ROUTE_NONE, LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_AAAA_IGNORED, 1, PIN2, ""},
-    {"error smarthost", ROUTE_SMARTHOST, LDD_NONE, SH, NULL, NL, 1, VERDICT_AAAA_ERROR, 0, "",
-     "smtp:" SH},
-    {"smarthost without smarthost", ROUTE_SMARTHOST, LDD_NONE, "", NULL, NL, 1,
+    {"ignored none", CONF_ROUTE_NONE, CONF_LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_AAAA_IGNORED, 1,
+     PIN2, ""},
+    {"error smarthost", CONF_ROUTE_SMARTHOST, CONF_LDD_NONE, SH, NULL, NL, 1, VERDICT_AAAA_ERROR, 0,
+     "", "smtp:" SH},
+    {"smarthost without smarthost", CONF_ROUTE_SMARTHOST, CONF_LDD_NONE, "", NULL, NL, 1,
      VERDICT_AAAA_IGNORED, 1, PIN2, ""},
-    {"pin-mx not pinnable: smarthost", ROUTE_PIN_MX, LDD_NONE, SH, NULL, NL, 1,
+    {"pin-mx not pinnable: smarthost", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, SH, NULL, NL, 1,
      VERDICT_AAAA_IGNORED, 0, "", "smtp:" SH},
-    {"pin-mx not pinnable, no smarthost: none", ROUTE_PIN_MX, LDD_NONE, "", NULL, NL, 1,
+    {"pin-mx not pinnable, no smarthost: none", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, "", NULL, NL, 1,
      VERDICT_AAAA_IGNORED, 0, "", ""},
-    {"pin-mx pinnable but empty pin: smarthost", ROUTE_PIN_MX, LDD_NONE, SH, NULL, NL, 1,
+    {"pin-mx pinnable but empty pin: smarthost", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, SH, NULL, NL, 1,
      VERDICT_AAAA_ERROR, 1, "", "smtp:" SH},
-    {"pin-mx smarthost with smtp-ipv4", ROUTE_PIN_MX, LDD_NONE, "relay.example:587", "smtp-ipv4",
-     NL, 1, VERDICT_AAAA_ERROR, 0, "", "smtp-ipv4:relay.example:587"},
+    {"pin-mx smarthost with smtp-ipv4", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, "relay.example:587",
+     "smtp-ipv4", NL, 1, VERDICT_AAAA_ERROR, 0, "", "smtp-ipv4:relay.example:587"},
     /* mx-error: the smart host or nothing. */
-    {"mx-error smarthost", ROUTE_SMARTHOST, LDD_NONE, SH, NULL, NL, 1, VERDICT_MX_ERROR, 0, "",
+    {"mx-error smarthost", CONF_ROUTE_SMARTHOST, CONF_LDD_NONE, SH, NULL, NL, 1, VERDICT_MX_ERROR,
+     0, "", "smtp:" SH},
+    {"mx-error pin-mx", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, SH, NULL, NL, 1, VERDICT_MX_ERROR, 0, "",
      "smtp:" SH},
-    {"mx-error pin-mx", ROUTE_PIN_MX, LDD_NONE, SH, NULL, NL, 1, VERDICT_MX_ERROR, 0, "",
-     "smtp:" SH},
-    {"mx-error pin-mx with a stray pin", ROUTE_PIN_MX, LDD_NONE, SH, NULL, NL, 1, VERDICT_MX_ERROR,
-     1, PIN2, "smtp:" SH},
-    {"mx-error transport", ROUTE_TRANSPORT, LDD_NONE, SH, "smtp-ipv4", NL, 1, VERDICT_MX_ERROR, 0,
-     "", "smtp-ipv4:" SH},
-    {"mx-error none", ROUTE_NONE, LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_MX_ERROR, 0, "", ""},
-    {"mx-error no smarthost", ROUTE_PIN_MX, LDD_NONE, "", NULL, NL, 1, VERDICT_MX_ERROR, 0, "", ""},
-    {"mx-error transport no smarthost", ROUTE_TRANSPORT, LDD_NONE, "", NULL, NL, 1,
+    {"mx-error pin-mx with a stray pin", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, SH, NULL, NL, 1,
+     VERDICT_MX_ERROR, 1, PIN2, "smtp:" SH},
+    {"mx-error transport", CONF_ROUTE_TRANSPORT, CONF_LDD_NONE, SH, "smtp-ipv4", NL, 1,
+     VERDICT_MX_ERROR, 0, "", "smtp-ipv4:" SH},
+    {"mx-error none", CONF_ROUTE_NONE, CONF_LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_MX_ERROR, 0, "",
+     ""},
+    {"mx-error no smarthost", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, "", NULL, NL, 1, VERDICT_MX_ERROR,
+     0, "", ""},
+    {"mx-error transport no smarthost", CONF_ROUTE_TRANSPORT, CONF_LDD_NONE, "", NULL, NL, 1,
      VERDICT_MX_ERROR, 0, "", ""},
     /* local-dns-down: on_local_dns_down decides, on_broken does not. */
-    {"ldd none", ROUTE_PIN_MX, LDD_NONE, SH, NULL, NL, 1, VERDICT_LOCAL_DNS_DOWN, 1, PIN2, ""},
-    {"ldd smarthost", ROUTE_NONE, LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_LOCAL_DNS_DOWN, 1, PIN2,
-     "smtp:" SH},
-    {"ldd smarthost without smarthost", ROUTE_PIN_MX, LDD_SMARTHOST, "", NULL, NL, 1,
+    {"ldd none", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, SH, NULL, NL, 1, VERDICT_LOCAL_DNS_DOWN, 1, PIN2,
+     ""},
+    {"ldd smarthost", CONF_ROUTE_NONE, CONF_LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_LOCAL_DNS_DOWN,
+     1, PIN2, "smtp:" SH},
+    {"ldd smarthost without smarthost", CONF_ROUTE_PIN_MX, CONF_LDD_SMARTHOST, "", NULL, NL, 1,
      VERDICT_LOCAL_DNS_DOWN, 1, PIN2, ""},
-    {"ldd pin-external", ROUTE_NONE, LDD_PIN_EXTERNAL, SH, NULL, NL, 1, VERDICT_LOCAL_DNS_DOWN, 1,
-     PIN2, ROUTE2},
-    {"ldd pin-external not pinnable", ROUTE_PIN_MX, LDD_PIN_EXTERNAL, "", NULL, NL, 1,
+    {"ldd pin-external", CONF_ROUTE_NONE, CONF_LDD_PIN_EXTERNAL, SH, NULL, NL, 1,
+     VERDICT_LOCAL_DNS_DOWN, 1, PIN2, ROUTE2},
+    {"ldd pin-external not pinnable", CONF_ROUTE_PIN_MX, CONF_LDD_PIN_EXTERNAL, "", NULL, NL, 1,
      VERDICT_LOCAL_DNS_DOWN, 0, "", ""},
-    {"ldd pin-external not pinnable falls back to the smart host", ROUTE_PIN_MX, LDD_PIN_EXTERNAL,
-     SH, NULL, NL, 1, VERDICT_LOCAL_DNS_DOWN, 0, "", "smtp:" SH},
+    {"ldd pin-external not pinnable falls back to the smart host", CONF_ROUTE_PIN_MX,
+     CONF_LDD_PIN_EXTERNAL, SH, NULL, NL, 1, VERDICT_LOCAL_DNS_DOWN, 0, "", "smtp:" SH},
     /* Verdicts that never get a route. */
-    {"healthy", ROUTE_PIN_MX, LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_HEALTHY, 1, PIN2, ""},
-    {"healthy smarthost", ROUTE_SMARTHOST, LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_HEALTHY, 1, PIN2,
+    {"healthy", CONF_ROUTE_PIN_MX, CONF_LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_HEALTHY, 1, PIN2,
      ""},
-    {"healthy transport", ROUTE_TRANSPORT, LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_HEALTHY, 1, PIN2,
+    {"healthy smarthost", CONF_ROUTE_SMARTHOST, CONF_LDD_SMARTHOST, SH, NULL, NL, 1,
+     VERDICT_HEALTHY, 1, PIN2, ""},
+    {"healthy transport", CONF_ROUTE_TRANSPORT, CONF_LDD_SMARTHOST, SH, NULL, NL, 1,
+     VERDICT_HEALTHY, 1, PIN2, ""},
+    {"nxdomain", CONF_ROUTE_SMARTHOST, CONF_LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_NXDOMAIN, 0, "",
      ""},
-    {"nxdomain", ROUTE_SMARTHOST, LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_NXDOMAIN, 0, "", ""},
-    {"null-mx", ROUTE_SMARTHOST, LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_NULL_MX, 0, "", ""},
-    {"unknown", ROUTE_SMARTHOST, LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_UNKNOWN, 0, "", ""},
-    {"not probed", ROUTE_SMARTHOST, LDD_SMARTHOST, SH, NULL, NL, 0, VERDICT_UNKNOWN, 0, "", ""},
-    {"listed verdict without entry", ROUTE_SMARTHOST, LDD_SMARTHOST, SH, NULL, NL, 1,
+    {"null-mx", CONF_ROUTE_SMARTHOST, CONF_LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_NULL_MX, 0, "",
+     ""},
+    {"unknown", CONF_ROUTE_SMARTHOST, CONF_LDD_SMARTHOST, SH, NULL, NL, 1, VERDICT_UNKNOWN, 0, "",
+     ""},
+    {"not probed", CONF_ROUTE_SMARTHOST, CONF_LDD_SMARTHOST, SH, NULL, NL, 0, VERDICT_UNKNOWN, 0,
+     "", ""},
+    {"listed verdict without entry", CONF_ROUTE_SMARTHOST, CONF_LDD_SMARTHOST, SH, NULL, NL, 1,
      VERDICT_LISTED, 0, "", ""},
     /* Listed entries: their own route, smart host and transport win. */
-    {"listed smarthost, own", ROUTE_NONE, LDD_NONE, SH, NULL,
-     L(ROUTE_SMARTHOST, "[198.51.100.25]:587", NULL), 0, VERDICT_UNKNOWN, 0, "",
+    {"listed smarthost, own", CONF_ROUTE_NONE, CONF_LDD_NONE, SH, NULL,
+     L(CONF_ROUTE_SMARTHOST, "[198.51.100.25]:587", NULL), 0, VERDICT_UNKNOWN, 0, "",
      "smtp:[198.51.100.25]:587"},
-    {"listed smarthost, default", ROUTE_NONE, LDD_NONE, SH, "smtp-ipv4",
-     L(ROUTE_SMARTHOST, NULL, NULL), 0, VERDICT_UNKNOWN, 0, "", "smtp-ipv4:" SH},
-    {"listed smarthost, own transport", ROUTE_NONE, LDD_NONE, SH, NULL,
-     L(ROUTE_SMARTHOST, NULL, "relay"), 1, VERDICT_HEALTHY, 1, PIN2, "relay:" SH},
-    {"listed smarthost, none configured", ROUTE_PIN_MX, LDD_NONE, "", NULL,
-     L(ROUTE_SMARTHOST, NULL, NULL), 0, VERDICT_UNKNOWN, 0, "", ""},
-    {"listed transport, not probed", ROUTE_NONE, LDD_NONE, SH, NULL,
-     L(ROUTE_TRANSPORT, NULL, "smtp-ipv4"), 0, VERDICT_UNKNOWN, 0, "", "smtp-ipv4:"},
-    {"listed transport, healthy", ROUTE_NONE, LDD_NONE, SH, NULL,
-     L(ROUTE_TRANSPORT, NULL, "smtp-ipv4"), 1, VERDICT_HEALTHY, 1, PIN2, "smtp-ipv4:"},
-    {"listed transport, mx-error: smarthost", ROUTE_NONE, LDD_NONE, SH, NULL,
-     L(ROUTE_TRANSPORT, NULL, "smtp-ipv4"), 1, VERDICT_MX_ERROR, 0, "", "smtp-ipv4:" SH},
-    {"listed transport, mx-error, own smarthost", ROUTE_NONE, LDD_NONE, SH, NULL,
-     L(ROUTE_TRANSPORT, "[198.51.100.25]", "smtp-ipv4"), 1, VERDICT_MX_ERROR, 0, "",
+    {"listed smarthost, default", CONF_ROUTE_NONE, CONF_LDD_NONE, SH, "smtp-ipv4",
+     L(CONF_ROUTE_SMARTHOST, NULL, NULL), 0, VERDICT_UNKNOWN, 0, "", "smtp-ipv4:" SH},
+    {"listed smarthost, own transport", CONF_ROUTE_NONE, CONF_LDD_NONE, SH, NULL,
+     L(CONF_ROUTE_SMARTHOST, NULL, "relay"), 1, VERDICT_HEALTHY, 1, PIN2, "relay:" SH},
+    {"listed smarthost, none configured", CONF_ROUTE_PIN_MX, CONF_LDD_NONE, "", NULL,
+     L(CONF_ROUTE_SMARTHOST, NULL, NULL), 0, VERDICT_UNKNOWN, 0, "", ""},
+    {"listed transport, not probed", CONF_ROUTE_NONE, CONF_LDD_NONE, SH, NULL,
+     L(CONF_ROUTE_TRANSPORT, NULL, "smtp-ipv4"), 0, VERDICT_UNKNOWN, 0, "", "smtp-ipv4:"},
+    {"listed transport, healthy", CONF_ROUTE_NONE, CONF_LDD_NONE, SH, NULL,
+     L(CONF_ROUTE_TRANSPORT, NULL, "smtp-ipv4"), 1, VERDICT_HEALTHY, 1, PIN2, "smtp-ipv4:"},
+    {"listed transport, mx-error: smarthost", CONF_ROUTE_NONE, CONF_LDD_NONE, SH, NULL,
+     L(CONF_ROUTE_TRANSPORT, NULL, "smtp-ipv4"), 1, VERDICT_MX_ERROR, 0, "", "smtp-ipv4:" SH},
+    {"listed transport, mx-error, own smarthost", CONF_ROUTE_NONE, CONF_LDD_NONE, SH, NULL,
+     L(CONF_ROUTE_TRANSPORT, "[198.51.100.25]", "smtp-ipv4"), 1, VERDICT_MX_ERROR, 0, "",
      "smtp-ipv4:[198.51.100.25]"},
-    {"listed pin-mx, not probed: smarthost", ROUTE_NONE, LDD_NONE, SH, NULL,
-     L(ROUTE_PIN_MX, NULL, NULL), 0, VERDICT_UNKNOWN, 0, "", "smtp:" SH},
-    {"listed pin-mx, not probed, own smarthost", ROUTE_NONE, LDD_NONE, SH, NULL,
-     L(ROUTE_PIN_MX, "[198.51.100.25]:25", NULL), 0, VERDICT_UNKNOWN, 0, "",
+    {"listed pin-mx, not probed: smarthost", CONF_ROUTE_NONE, CONF_LDD_NONE, SH, NULL,
+     L(CONF_ROUTE_PIN_MX, NULL, NULL), 0, VERDICT_UNKNOWN, 0, "", "smtp:" SH},
+    {"listed pin-mx, not probed, own smarthost", CONF_ROUTE_NONE, CONF_LDD_NONE, SH, NULL,
+     L(CONF_ROUTE_PIN_MX, "[198.51.100.25]:25", NULL), 0, VERDICT_UNKNOWN, 0, "",
      "smtp:[198.51.100.25]:25"},
-    {"listed pin-mx, not probed, no smarthost", ROUTE_NONE, LDD_NONE, "", NULL,
-     L(ROUTE_PIN_MX, NULL, NULL), 0, VERDICT_UNKNOWN, 0, "", ""},
-    {"listed pin-mx, probed", ROUTE_NONE, LDD_NONE, SH, NULL, L(ROUTE_PIN_MX, NULL, "smtp-ipv4"), 1,
-     VERDICT_HEALTHY, 1, PIN2, "smtp-ipv4:[192.0.2.10]:25, [192.0.2.20]:25"},
-    {"listed pin-mx, not pinnable", ROUTE_NONE, LDD_NONE, SH, NULL, L(ROUTE_PIN_MX, NULL, NULL), 1,
-     VERDICT_AAAA_IGNORED, 0, "", "smtp:" SH},
-    {"listed none", ROUTE_PIN_MX, LDD_SMARTHOST, SH, NULL, L(ROUTE_NONE, NULL, NULL), 1,
-     VERDICT_AAAA_IGNORED, 1, PIN2, ""},
+    {"listed pin-mx, not probed, no smarthost", CONF_ROUTE_NONE, CONF_LDD_NONE, "", NULL,
+     L(CONF_ROUTE_PIN_MX, NULL, NULL), 0, VERDICT_UNKNOWN, 0, "", ""},
+    {"listed pin-mx, probed", CONF_ROUTE_NONE, CONF_LDD_NONE, SH, NULL,
+     L(CONF_ROUTE_PIN_MX, NULL, "smtp-ipv4"), 1, VERDICT_HEALTHY, 1, PIN2,
+     "smtp-ipv4:[192.0.2.10]:25, [192.0.2.20]:25"},
+    {"listed pin-mx, not pinnable", CONF_ROUTE_NONE, CONF_LDD_NONE, SH, NULL,
+     L(CONF_ROUTE_PIN_MX, NULL, NULL), 1, VERDICT_AAAA_IGNORED, 0, "", "smtp:" SH},
+    {"listed none", CONF_ROUTE_PIN_MX, CONF_LDD_SMARTHOST, SH, NULL, L(CONF_ROUTE_NONE, NULL, NULL),
+     1, VERDICT_AAAA_IGNORED, 1, PIN2, ""},
 };
 
 static void fill(const struct rrow *r, enum conf_mode mode, struct conf *c, struct conf_domain *d,
@@ -167,7 +178,7 @@ static void fill(const struct rrow *r, enum conf_mode mode, struct conf *c, stru
 
 static void test_route_table(void **state)
 {
-    static const enum conf_mode modes[] = {MODE_REWRITE, MODE_TAG};
+    static const enum conf_mode modes[] = {CONF_MODE_REWRITE, CONF_MODE_TAG};
     int bad = 0;
 
     (void)state;
@@ -223,7 +234,7 @@ static void test_route_cut(void **state)
         int rc;
 
         memset(&c, 0, sizeof(c));
-        c.on_broken = ROUTE_PIN_MX;
+        c.on_broken = CONF_ROUTE_PIN_MX;
         c.smarthost = (char *)cuts[i].smarthost;
         c.transport = (char *)"smtp";
         memset(&vi, 0, sizeof(vi));
@@ -253,7 +264,7 @@ static void test_route_long_pin(void **state)
 
     (void)state;
     memset(&c, 0, sizeof(c));
-    c.on_broken = ROUTE_PIN_MX;
+    c.on_broken = CONF_ROUTE_PIN_MX;
     c.smarthost = (char *)"";
     c.transport = (char *)"smtp";
     memset(&vi, 0, sizeof(vi));
