@@ -24,17 +24,6 @@ static const char *const verdict_names[VERDICT__COUNT] = {
     "mx-error", "nxdomain", "null-mx", "local-dns-down",
 };
 
-static const char *const outcome_names[DNS__COUNT] = {
-    "pending", "answer",  "nodata",    "nxdomain",   "timeout",   "servfail",   "formerr",
-    "notimp",  "refused", "malformed", "wrong-type", "bad-rdata", "cname-loop", "failed",
-};
-
-/* Evidence spells rcodes as dig does, other outcomes in lower case. */
-static const char *const outcome_evidence[DNS__COUNT] = {
-    "pending", "answer",  "nodata",    "NXDOMAIN",   "timeout",   "SERVFAIL",   "FORMERR",
-    "NOTIMP",  "REFUSED", "malformed", "wrong-type", "bad-rdata", "cname-loop", "failed",
-};
-
 const char *verdict_name(enum verdict v)
 {
     return (unsigned)v < VERDICT__COUNT ? verdict_names[v] : "unknown";
@@ -49,16 +38,6 @@ int verdict_from_name(const char *s, enum verdict *v)
         }
     }
     return -1;
-}
-
-const char *dns_outcome_name(enum dns_outcome o)
-{
-    return (unsigned)o < DNS__COUNT ? outcome_names[o] : "failed";
-}
-
-const char *dns_outcome_evidence(enum dns_outcome o)
-{
-    return (unsigned)o < DNS__COUNT ? outcome_evidence[o] : "failed";
 }
 
 int verdict_is_broken(enum verdict v)
@@ -97,7 +76,7 @@ static void evidence(char *buf, size_t size, const char *qtype, const char *qnam
         fmt_duration(t, sizeof(t), p->timeout_ms);
         snprintf(dur, sizeof(dur), " %ux%s", p->tries, t);
     }
-    snprintf(buf, size, "%s %s %s%s @%s", qtype, qname, outcome_evidence[r->outcome], dur,
+    snprintf(buf, size, "%s %s %s%s @%s", qtype, qname, dns_outcome_evidence(r->outcome), dur,
              r->server[0] ? r->server : "?");
 }
 
@@ -169,7 +148,7 @@ enum verdict verdict_of(const struct probe_result *r, struct verdict_info *out)
         if (bad->a.outcome != DNS_ANSWER) {
             size_t n = strlen(out->evidence);
             snprintf(out->evidence + n, sizeof(out->evidence) - n, "; A %s",
-                     outcome_evidence[bad->a.outcome]);
+                     dns_outcome_evidence(bad->a.outcome));
         }
         return out->verdict =
                    bad->aaaa.outcome == DNS_TIMEOUT ? VERDICT_AAAA_IGNORED : VERDICT_AAAA_ERROR;
