@@ -200,6 +200,7 @@ static void reload(const char *path)
         notify_ready();
         return;
     }
+    conf_warnings(c, log_warning, NULL); /* as at start: a reload is how most configs change */
     core_reload(c);
     log_notice("reloaded %s: %zu listed domains (listener changes need a restart)", path,
                c->ndomains);

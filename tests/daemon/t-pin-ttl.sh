@@ -5,7 +5,8 @@
 # TTL + one probe, long before probe.recheck (1 h).  Then the AAAA answers:
 # healthy, and the route is gone at the next probe.  The state file keeps
 # the pin's TTL.  Before, a pin stayed until probe.recheck, whatever the
-# TTL said.
+# TTL said.  The config has no smart host: its warning is logged at start
+# and at a reload.
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
 need_cmd postmap "apt-get install postfix"
 
@@ -18,6 +19,10 @@ fakedns_start "$TMPD/zone.rules"
 d_write_conf 'routing:
   on_broken: pin-mx'
 mxd_start
+# No smart host here: check-config's warning is in the log at start, and
+# again after a reload (an admin reloading such a config is told too).
+expect_log 'config: routing\.smarthost is not set'
+mxd_hup 'config: routing\.smarthost is not set'
 pm 'eve@pin.test'
 wait_verdict pin.test
 expect_eq "$VERDICT" aaaa-ignored "verdict of pin.test"
