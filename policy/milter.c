@@ -2,25 +2,17 @@
  * milter - the libmilter front-end (doc/design.md §6); see milter.h.
  * The only file that includes mfapi.h.
  *
- * Per message it remembers the distinct recipient domains (RCPT asks the
- * core once per new domain, which queues a probe for an unknown one; no
- * DNS here).  At end-of-message it waits up to probe.wait for the probes
- * still running (core_wait(), the only call that sleeps), asks the core
- * again and adds headers:
- *   TAG: domain=D verdict=V route=R      one per rerouted or listed domain
- *   TAG-Route: R                         mode rewrite only, and only when
- *                                        every recipient has the same route
- * where TAG is routing.tag_header.  Postfix turns TAG-Route into FILTER
- * with contrib/postfix/milter_header_checks.  One decision line per
- * recipient domain goes to syslog.  Which headers to add is decided by
- * the transaction rule of txn.h, shared with the policy service; the
- * libmilter callbacks only move data between libmilter and the core.
+ * Per message it hands the recipient addresses to a struct milter_msg
+ * (policy/milter_msg.c: the distinct domains, the core asked once per new
+ * domain, no DNS here) and, at end-of-message, lets it decide: it waits
+ * up to probe.wait for the probes still running (core_wait(), the only
+ * call that sleeps), asks the core again, logs one decision line per
+ * domain and names the headers to add, which this file adds with
+ * smfi_addheader().  The libmilter callbacks only move data between
+ * libmilter and that module.
  *
  * Fail open: every callback answers CONTINUE (or ACCEPT once stopping);
- * never TEMPFAIL or REJECT, never a change to the envelope.  Limits: at
- * most MLFI_MAX_DOMAINS distinct domains per message (later ones are not
- * remembered, and the message then gets no -Route header) and at most
- * MLFI_MAX_TAGS tag headers.
+ * never TEMPFAIL or REJECT, never a change to the envelope.
  *
  * Threads: smfi_main() runs on a thread of its own with SIGHUP, SIGTERM,
  * SIGINT and SIGPIPE blocked, so that libmilter's signal thread (which
@@ -62,85 +54,16 @@
 #include <libmilter/mfapi.h>
 
 #include "core.h"
-#include "dname.h"
 #include "log.h"
-#include "txn.h"
+#include "milter_msg.h"
 #include "util.h"
 
 #define MLFI_NAME            "mxdetourd"
-#define MLFI_MAX_DOMAINS     5000 /* distinct recipient domains per message */
-#define MLFI_MAX_TAGS        100  /* tag headers per message */
-#define MLFI_QID_MAX         64
-#define MLFI_HDR_MAX         (CORE_ROUTE_MAX + 512)
 #define MLFI_RESTARTS        3
 #define MLFI_RESTART_MS      1000
 #define MLFI_STOP_MS         10000 /* milter_stop(): wait for callbacks in flight */
 #define MLFI_ACCEPT_PAUSE_MS 250   /* out of descriptors: see accept() below */
 #define MLFI_ACCEPT_LOG_MS   10000
-
-/* ------------------------------------------------------------------ */
-/* Header values.                                                      */
-
-/* A header value must not break the header block: printable, no CR/LF. */
-static int mlfi_clean(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 0;
-    return 1;
-}
-
-/* ------------------------------------------------------------------ */
-/* Per-message state, hung on the libmilter context.                   */
-
-struct mlfi_priv {
-    char **dom; /* distinct recipient domains, normalised */
-    size_t n, cap;
-    int blocked; /* a recipient was not considered: no whole-message route */
-    char qid[MLFI_QID_MAX];
-};
-
-static void mlfi_priv_reset(struct mlfi_priv *p)
-{
-    size_t i;
-
-    if (p == NULL)
-        return;
-    for (i = 0; i < p->n; i++)
-        free(p->dom[i]);
-    p->n = 0;
-    p->blocked = 0;
-    p->qid[0] = '\0';
-}
-
-static void mlfi_priv_free(struct mlfi_priv *p)
-{
-    if (p == NULL)
-        return;
-    mlfi_priv_reset(p);
-    free(p->dom);
-    free(p);
-}
-
-/* 1 when domain is new to this message and was remembered. */
-static int mlfi_priv_add(struct mlfi_priv *p, const char *domain)
-{
-    size_t i;
-
-    for (i = 0; i < p->n; i++)
-        if (strcmp(p->dom[i], domain) == 0)
-            return 0;
-    if (p->n == MLFI_MAX_DOMAINS) {
-        p->blocked = 1;
-        return 0;
-    }
-    if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 8;
-        p->dom = xrealloc(p->dom, p->cap * sizeof(*p->dom));
-    }
-    p->dom[p->n++] = xstrdup(domain);
-    return 1;
-}
 
 /* ------------------------------------------------------------------ */
 /* Callbacks in flight, so that milter_stop() can wait for them.       */
@@ -177,14 +100,14 @@ static void mlfi_leave(void)
 /* ------------------------------------------------------------------ */
 /* Thin wrappers over libmilter.                                       */
 
-static struct mlfi_priv *mlfi_getpriv(SMFICTX *ctx, int create)
+static struct milter_msg *mlfi_getpriv(SMFICTX *ctx, int create)
 {
-    struct mlfi_priv *p = smfi_getpriv(ctx);
+    struct milter_msg *p = smfi_getpriv(ctx);
 
     if (p == NULL && create) {
-        p = xcalloc(1, sizeof(*p));
+        p = milter_msg_new();
         if (smfi_setpriv(ctx, p) != MI_SUCCESS) {
-            free(p);
+            milter_msg_free(p);
             return NULL;
         }
     }
@@ -204,85 +127,11 @@ static void mlfi_getqid(SMFICTX *ctx, char *out, size_t size)
     log_qid(out, size, v);
 }
 
-static void mlfi_addheader(SMFICTX *ctx, const char *qid, const char *name, const char *value)
+/* milter_msg_add_fn: the headers milter_msg_decide() chose, checked there. */
+static void mlfi_addheader(void *ctx, const char *qid, char *name, char *value)
 {
-    char n[256], v[MLFI_HDR_MAX];
-
-    if (util_strlcpy(n, name, sizeof(n)) >= sizeof(n) ||
-        util_strlcpy(v, value, sizeof(v)) >= sizeof(v) || !mlfi_clean(v)) {
-        log_warn("%s%smilter: header %.64s not added: value too long or not printable", qid,
-                 *qid ? ": " : "", name);
-        return;
-    }
-    if (smfi_addheader(ctx, n, v) != MI_SUCCESS)
+    if (smfi_addheader(ctx, name, value) != MI_SUCCESS)
         log_warn("%s%smilter: smfi_addheader %.64s failed", qid, *qid ? ": " : "", name);
-}
-
-/* ------------------------------------------------------------------ */
-/* End of message.                                                     */
-
-/* Waits (bounded by probe.wait) for the domains whose verdict is still
- * unknown while their probe runs. */
-static void mlfi_wait(const struct mlfi_priv *p, unsigned wait_ms)
-{
-    const char **pending;
-    struct core_answer ans;
-    size_t i, n = 0;
-
-    if (wait_ms == 0)
-        return;
-    pending = xcalloc(p->n, sizeof(*pending));
-    for (i = 0; i < p->n; i++) {
-        core_lookup(p->dom[i], &ans);
-        if (!ans.known && ans.probing)
-            pending[n++] = p->dom[i];
-    }
-    if (n > 0)
-        core_wait(pending, n, wait_ms);
-    free(pending);
-}
-
-static void mlfi_route_header(SMFICTX *ctx, const char *qid, const char *tag_header,
-                              const struct core_txn *txn)
-{
-    const char *route = core_txn_route(txn);
-    char name[256];
-
-    if (route == NULL)
-        return;
-    if ((size_t)snprintf(name, sizeof(name), "%s-Route", tag_header) >= sizeof(name))
-        return;
-    mlfi_addheader(ctx, qid, name, route);
-}
-
-static void mlfi_decide(SMFICTX *ctx, struct mlfi_priv *p)
-{
-    struct core_answer ans;
-    struct core_txn txn;
-    char qid[MLFI_QID_MAX], value[MLFI_HDR_MAX], tag_header[128];
-    size_t i, tags = 0;
-
-    core_tag_header(tag_header, sizeof(tag_header));
-    mlfi_getqid(ctx, qid, sizeof(qid));
-    if (qid[0] == '\0')
-        util_strlcpy(qid, p->qid, sizeof(qid));
-    mlfi_wait(p, core_wait_ms());
-    core_txn_init(&txn);
-    if (p->blocked)
-        core_txn_block(&txn);
-    for (i = 0; i < p->n; i++) {
-        core_lookup(p->dom[i], &ans);
-        core_log_decision(qid[0] ? qid : NULL, p->dom[i], &ans, "milter");
-        core_count(CORE_MILTER, &ans);
-        if (!core_txn_add(&txn, p->dom[i], &ans) || tags++ >= MLFI_MAX_TAGS)
-            continue;
-        core_txn_tag(value, sizeof(value), 0, p->dom[i], &ans);
-        mlfi_addheader(ctx, qid, tag_header, value);
-    }
-    if (tags > MLFI_MAX_TAGS)
-        log_notice("%s%smilter: %zu tag headers not added (limit %d)", qid, qid[0] ? ": " : "",
-                   tags - MLFI_MAX_TAGS, MLFI_MAX_TAGS);
-    mlfi_route_header(ctx, qid, tag_header, &txn);
 }
 
 /* ------------------------------------------------------------------ */
@@ -330,26 +179,13 @@ static sfsistat mlfi_helo(SMFICTX *ctx, char *helo)
 static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 {
     (void)argv;
-    mlfi_priv_reset(mlfi_getpriv(ctx, 0));
+    milter_msg_reset(mlfi_getpriv(ctx, 0));
     return SMFIS_CONTINUE;
-}
-
-/* Remembers the domain of one recipient; the first sight of a domain asks
- * the core, which queues a probe when it does not know it yet. */
-static void mlfi_rcpt(struct mlfi_priv *p, const char *addr)
-{
-    char domain[DNAME_MAX + 1];
-    struct core_answer ans;
-
-    if (dname_from_address(addr, 0, domain, sizeof(domain)) != NULL)
-        p->blocked = 1; /* "<>", a local name, garbage: routed by the MTA alone */
-    else if (mlfi_priv_add(p, domain))
-        core_lookup(domain, &ans);
 }
 
 static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
 {
-    struct mlfi_priv *p;
+    struct milter_msg *p;
 
     if (!mlfi_enter())
         return SMFIS_ACCEPT;
@@ -357,7 +193,7 @@ static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
     if (p != NULL && p->qid[0] == '\0')
         mlfi_getqid(ctx, p->qid, sizeof(p->qid));
     if (p != NULL && argv != NULL && argv[0] != NULL)
-        mlfi_rcpt(p, argv[0]);
+        milter_msg_rcpt(p, argv[0]);
     mlfi_leave();
     return SMFIS_CONTINUE;
 }
@@ -392,30 +228,33 @@ static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
 static sfsistat mlfi_eom(SMFICTX *ctx)
 {
-    struct mlfi_priv *p = mlfi_getpriv(ctx, 0);
+    struct milter_msg *p = mlfi_getpriv(ctx, 0);
 
     if (mlfi_enter()) {
-        if (p != NULL && p->n > 0)
-            mlfi_decide(ctx, p);
+        if (p != NULL && p->n > 0) {
+            char qid[MLFI_QID_MAX];
+            mlfi_getqid(ctx, qid, sizeof(qid));
+            milter_msg_decide(p, qid, mlfi_addheader, ctx);
+        }
         mlfi_leave();
     }
-    mlfi_priv_reset(p);
+    milter_msg_reset(p);
     return SMFIS_CONTINUE;
 }
 
 static sfsistat mlfi_abort(SMFICTX *ctx)
 {
-    mlfi_priv_reset(mlfi_getpriv(ctx, 0));
+    milter_msg_reset(mlfi_getpriv(ctx, 0));
     return SMFIS_CONTINUE;
 }
 
 static sfsistat mlfi_close(SMFICTX *ctx)
 {
-    struct mlfi_priv *p = mlfi_getpriv(ctx, 0);
+    struct milter_msg *p = mlfi_getpriv(ctx, 0);
 
     if (p != NULL) {
         smfi_setpriv(ctx, NULL);
-        mlfi_priv_free(p);
+        milter_msg_free(p);
     }
     return SMFIS_CONTINUE;
 }
