@@ -11,7 +11,9 @@
  * smfi_addheader().  The libmilter callbacks only move data between
  * libmilter and that module.
  *
- * Fail open: every callback answers CONTINUE (or ACCEPT once stopping);
+ * Fail open: every callback answers CONTINUE (or ACCEPT once stopping),
+ * MAIL and RCPT with no reply at all where the MTA allows it (Postfix and
+ * Sendmail 8.14 do: SMFIP_NR_MAIL, SMFIP_NR_RCPT);
  * never TEMPFAIL or REJECT, never a change to the envelope.
  *
  * Threads: smfi_main() runs on a thread of its own with SIGHUP, SIGTERM,
@@ -137,6 +139,20 @@ static void mlfi_addheader(void *ctx, const char *qid, char *name, char *value)
 /* ------------------------------------------------------------------ */
 /* Callbacks.                                                          */
 
+/* MAIL and RCPT get no reply when libmilter offers that (it always does,
+ * and answers CONTINUE itself to an MTA without the feature): our answer
+ * there is always "continue", and each reply saved is a write here and a
+ * read and a wake-up in the MTA, per recipient.  Set at the first
+ * negotiation; libmilter offers every connection the same. */
+#define MLFI_NR (SMFIP_NR_MAIL | SMFIP_NR_RCPT)
+static int mlfi_noreply;
+
+/* What MAIL and RCPT answer: nothing, as negotiated, or CONTINUE. */
+static sfsistat mlfi_go_on(void)
+{
+    return __atomic_load_n(&mlfi_noreply, __ATOMIC_RELAXED) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
 static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
                                unsigned long f3, unsigned long *pf0, unsigned long *pf1,
                                unsigned long *pf2, unsigned long *pf3)
@@ -148,7 +164,8 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     (void)f2;
     (void)f3;
     *pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_SETSYMLIST);
-    *pf1 = f1 & skip;
+    *pf1 = f1 & (skip | MLFI_NR);
+    __atomic_store_n(&mlfi_noreply, (f1 & MLFI_NR) == MLFI_NR, __ATOMIC_RELAXED);
     *pf2 = 0;
     *pf3 = 0;
     if ((f0 & SMFIF_ADDHDRS) == 0)
@@ -180,22 +197,24 @@ static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 {
     (void)argv;
     milter_msg_reset(mlfi_getpriv(ctx, 0));
-    return SMFIS_CONTINUE;
+    return mlfi_go_on();
 }
 
 static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
 {
     struct milter_msg *p;
 
+    /* Stopping: ACCEPT would end the message for us, but a step without a
+     * reply cannot say so (libmilter would log the reply as a lie). */
     if (!mlfi_enter())
-        return SMFIS_ACCEPT;
+        return mlfi_go_on() == SMFIS_NOREPLY ? SMFIS_NOREPLY : SMFIS_ACCEPT;
     p = mlfi_getpriv(ctx, 1);
     if (p != NULL && p->qid[0] == '\0')
         mlfi_getqid(ctx, p->qid, sizeof(p->qid));
     if (p != NULL && argv != NULL && argv[0] != NULL)
         milter_msg_rcpt(p, argv[0]);
     mlfi_leave();
-    return SMFIS_CONTINUE;
+    return mlfi_go_on();
 }
 
 static sfsistat mlfi_data(SMFICTX *ctx)
