@@ -19,7 +19,8 @@
 # end-of-message; mxdetourd answers with two tag headers and logs four
 # decision lines.  The client is miltertest running bench/milter_bench.lua,
 # one process per connection, the same for both filters; both negotiate
-# away the same protocol steps.  noop_milter is built here with cc and
+# away the same protocol steps and the replies to MAIL and RCPT (-o: the
+# no-op replies to them, as both did before mxdetourd stopped).  noop_milter is built here with cc and
 # libmilter.  fakedns.py serves tests/milter/zone.rules on loopback.
 # Processes started here are stopped by PID on exit.
 set -u
@@ -33,14 +34,16 @@ CONNS="1 4"
 ROUNDS=3
 LEVEL=info
 SINK=0
-while getopts n:c:r:l:s opt; do
+NOOP_ARGS=""
+while getopts n:c:r:l:so opt; do
     case $opt in
     n) N=$OPTARG ;;
     c) CONNS=$OPTARG ;;
     r) ROUNDS=$OPTARG ;;
     l) LEVEL=$OPTARG ;;
     s) SINK=1 ;;
-    *) echo "usage: $0 [-n MESSAGES] [-c \"CONNS...\"] [-r ROUNDS] [-l LEVEL] [-s]" >&2; exit 2 ;;
+    o) NOOP_ARGS=replies ;;
+    *) echo "usage: $0 [-n MESSAGES] [-c \"CONNS...\"] [-r ROUNDS] [-l LEVEL] [-s] [-o]" >&2; exit 2 ;;
     esac
 done
 
@@ -127,7 +130,8 @@ else
 fi
 MXD_PID=$! # unshare and sh exec: the same process
 PIDS="$PIDS $MXD_PID"
-"$T/noop_milter" "unix:$T/noop.sock" 2>"$T/noop.log" &
+# shellcheck disable=SC2086 # NOOP_ARGS: empty or one word
+"$T/noop_milter" "unix:$T/noop.sock" $NOOP_ARGS 2>"$T/noop.log" &
 NOOP_PID=$!
 PIDS="$PIDS $NOOP_PID"
 poll 200 test -S "$T/mxd.sock" || die "mxdetourd did not start: $(cat "$T/mxd.log" 2>/dev/null)"

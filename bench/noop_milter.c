@@ -5,13 +5,18 @@
  * private pointer as it does, and otherwise does nothing.  Throughput
  * through it is what libmilter and the client cost; the difference to
  * mxdetourd is the price of the core lookups, the decision and the
- * headers.
+ * headers.  Like mxdetourd it asks for no reply to MAIL and RCPT
+ * (SMFIP_NR_MAIL, SMFIP_NR_RCPT) unless told "replies", the behaviour of
+ * both before mxdetourd learned it.
  *
- * usage: noop_milter unix:PATH      (runs until SIGTERM or SIGINT)
+ * usage: noop_milter unix:PATH [replies]   (runs until SIGTERM or SIGINT)
  */
 #include <libmilter/mfapi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+static int noreply = 1; /* MAIL and RCPT without a reply */
 
 static sfsistat nop_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
                               unsigned long f3, unsigned long *pf0, unsigned long *pf1,
@@ -24,7 +29,7 @@ static sfsistat nop_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, 
     (void)f2;
     (void)f3;
     *pf0 = f0 & SMFIF_ADDHDRS;
-    *pf1 = f1 & skip;
+    *pf1 = f1 & (skip | (noreply ? SMFIP_NR_MAIL | SMFIP_NR_RCPT : 0));
     *pf2 = 0;
     *pf3 = 0;
     return SMFIS_CONTINUE;
@@ -37,7 +42,7 @@ static sfsistat nop_envrcpt(SMFICTX *ctx, char **argv)
     (void)argv;
     if (smfi_getpriv(ctx) == NULL)
         smfi_setpriv(ctx, &priv);
-    return SMFIS_CONTINUE;
+    return noreply ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 static sfsistat nop_close(SMFICTX *ctx)
@@ -71,7 +76,7 @@ static sfsistat nop_argv(SMFICTX *ctx, char **argv)
 {
     (void)ctx;
     (void)argv;
-    return SMFIS_CONTINUE;
+    return noreply ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 static sfsistat nop_header(SMFICTX *ctx, char *name, char *value)
@@ -118,10 +123,11 @@ static struct smfiDesc nop_desc = {
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: noop_milter unix:PATH\n");
+    if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "replies") != 0)) {
+        fprintf(stderr, "usage: noop_milter unix:PATH [replies]\n");
         return 2;
     }
+    noreply = argc == 2;
     if (smfi_register(nop_desc) != MI_SUCCESS || smfi_setconn(argv[1]) != MI_SUCCESS ||
         smfi_opensocket(1) != MI_SUCCESS) {
         fprintf(stderr, "noop_milter: cannot listen on %s\n", argv[1]);
