@@ -80,9 +80,24 @@ static int nconns_cap;
 static unsigned nactive;
 static uint64_t sweep_timer;
 
+static long one_sockmap(struct conn *c, const char **why);
+static long one_policy(struct conn *c, const char **why);
+static long one_control(struct conn *c, const char **why);
+
+/* What differs between the protocols, by enum listen_proto. */
+static const struct proto {
+    const char *name;
+    long (*one)(struct conn *c, const char **why); /* one request: see one_sockmap() */
+    size_t incap;                                  /* the input buffer: a request and more */
+} protos[] = {
+    [LISTEN_SOCKMAP] = {"socketmap", one_sockmap, 65536},
+    [LISTEN_POLICY] = {"policy", one_policy, POLICY_REQ_MAX + 64},
+    [LISTEN_CONTROL] = {"control", one_control, 1024},
+};
+
 static const char *proto_name(enum listen_proto p)
 {
-    return p == LISTEN_SOCKMAP ? "socketmap" : p == LISTEN_POLICY ? "policy" : "control";
+    return protos[p].name;
 }
 
 static void watch(struct loop *l, struct conn *c, int events)
@@ -266,9 +281,7 @@ static void on_conn(struct loop *l, int fd, int events, void *arg)
     c->last = util_now_ms();
     int done = 0; /* requests completed by this read */
     for (;;) {
-        long used = c->proto == LISTEN_SOCKMAP  ? one_sockmap(c, &why)
-                    : c->proto == LISTEN_POLICY ? one_policy(c, &why)
-                                                : one_control(c, &why);
+        long used = protos[c->proto].one(c, &why);
         if (used < 0) {
             conn_close(l, c, why);
             return;
@@ -345,9 +358,7 @@ static void on_accept(struct loop *l, int lfd, int events, void *arg)
         c->fd = fd;
         c->proto = ls->proto;
         c->ls = ls;
-        c->incap = ls->proto == LISTEN_POLICY    ? POLICY_REQ_MAX + 64
-                   : ls->proto == LISTEN_CONTROL ? 1024
-                                                 : 65536;
+        c->incap = protos[ls->proto].incap;
         c->in = xmalloc(c->incap);
         c->denied = ls->proto == LISTEN_CONTROL && ls->path[0] && !control_peer_allowed(fd);
         c->last = util_now_ms();
