@@ -29,6 +29,10 @@ RUN_AS=""
 if dpkg-query -W -f '${Status}' mxdetour 2>/dev/null | grep -q 'ok installed'; then
     fail "package mxdetour is installed on this machine already; this test installs and purges its own"
 elif [ -f "$DEB" ]; then
+    # A package left from an older tree would test old code: t-deb.sh
+    # builds it from this one (make check runs it first).
+    [ "$DEB" -nt "$MXDD" ] ||
+        fail "$DEB is older than $MXDD: run tests/pkg/t-deb.sh first (make check TESTS='tests/pkg/t-deb.sh tests/e2e/t-readme.sh')"
     . "$top_srcdir/tests/pkg/keep-user.sh"
     keep_user_save # contrib/try.sh's user: the package takes it over, the purge removes it
     DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB" >"$TMPD/dpkg.log" 2>&1 ||
