@@ -94,8 +94,12 @@ void core_answer_of(const struct conf *c, const struct conf_domain *listed,
 {
     const struct verdict_info *vi = r && r->have ? &r->vi : NULL;
 
-    memset(a, 0, sizeof(*a));
+    /* Field by field, not a memset of the whole 1.6 KB: this runs once per
+     * request, and the strings need only their first octet cleared. */
     set_verdict(a, VERDICT_UNKNOWN);
+    a->listed = 0;
+    a->route[0] = a->evidence[0] = a->note[0] = '\0';
+    a->age_ms = 0;
     a->rewrite = c->mode == CONF_MODE_REWRITE;
     a->probing = r ? r->probing : 0;
     if (vi) {
