@@ -2,13 +2,16 @@
  * fuzz_frontends - libFuzzer target for the request semantics behind the
  * listeners: sockmap_answer() (policy/sockmap.c), policy_answer() with its
  * instance table (policy/policy.c; the table lives across inputs, as in
- * the daemon) and control_answer() (src/control.c).  The first octet picks
- * the front-end, the rest is one request as src/listen.c hands it over.
+ * the daemon), control_answer() (src/control.c) and the milter's message
+ * (policy/milter_msg.c: one RCPT address a line, then end-of-message).
+ * The first octet picks the front-end, the rest is one request as
+ * src/listen.c (or libmilter) hands it over.
  * The core is a double, defined below, that answers from a hash of the
  * name and checks that every name it is given is normalised.  Checked
  * besides "does not crash": a socketmap answer is "OK route" or
  * "NOTFOUND " and fits; a policy answer is one "action=...\n\n" block; a
- * control answer ends with a newline.
+ * control answer ends with a newline; a milter header is the tag or
+ * the -Route header, its value printable, at most one -Route.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,12 +21,48 @@
 #include "core.h"
 #include "dname.h"
 #include "explain_store.h"
+#include "milter_msg.h"
 #include "policy.h"
 #include "policy_attr.h"
 #include "sockmap.h"
 #include "util.h"
 #include "verdict.h"
 #include "fuzz_check.h"
+
+static void one_header(void *arg, const char *qid, char *name, char *value)
+{
+    int *routes = arg;
+
+    (void)qid;
+    if (strcmp(name, "X-MXDetour-Route") == 0)
+        CHECK(++*routes == 1);
+    else
+        CHECK(strcmp(name, "X-MXDetour") == 0);
+    for (const char *v = value; *v; v++)
+        CHECK((unsigned char)*v >= 0x20 && *v != 0x7f);
+}
+
+static void one_milter(const char *req, size_t len)
+{
+    struct milter_msg *m = milter_msg_new();
+    char addr[1024];
+    int routes = 0;
+
+    while (len > 0) {
+        const char *nl = memchr(req, '\n', len);
+        size_t n = nl ? (size_t)(nl - req) : len;
+        /* As libmilter hands an address over: a C string. */
+        if (n < sizeof(addr) && !memchr(req, '\0', n)) {
+            memcpy(addr, req, n);
+            addr[n] = '\0';
+            milter_msg_rcpt(m, addr);
+        }
+        req += n + (nl != NULL);
+        len -= n + (nl != NULL);
+    }
+    milter_msg_decide(m, "4AbC12", one_header, &routes);
+    milter_msg_free(m);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -60,6 +99,11 @@ size_t core_wait(const char *const *domains, size_t n, unsigned ms)
     (void)ms;
     for (size_t i = 0; i < n; i++)
         check_normalized(domains[i]);
+    return 0;
+}
+
+unsigned core_wait_ms(void)
+{
     return 0;
 }
 
@@ -171,8 +215,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 1:
         one_policy((const char *)data + 1, size - 1, now);
         break;
-    default:
+    case 2:
         one_control((const char *)data + 1, size - 1);
+        break;
+    default:
+        one_milter((const char *)data + 1, size - 1);
         break;
     }
     return 0;
