@@ -3,6 +3,7 @@
  * comparison when they are off.
  */
 #include "log.h"
+#include "log_syslog.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@ static int log_stderr;           /* enum log_stderr, read by every thread */
 void log_open(const char *ident, int facility, int level, int to_stderr)
 {
     openlog(ident, LOG_PID | LOG_NDELAY, facility);
+    log_syslog_open(ident, facility);
     __atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
     __atomic_store_n(&log_stderr, to_stderr, __ATOMIC_RELAXED);
 }
@@ -27,9 +29,10 @@ void log_stderr_off(void)
 /* The stderr copy: "2026-12-02T00:31:56.123+0000 mxdetourd: text" in the
  * foreground, where no syslog daemon adds the time; just the name before
  * the start-up is done, when it reads as a command's error message. */
-static void to_stderr(int mode, const char *line)
+/* Formats the stderr copy of one line into out; returns its length. */
+static size_t stderr_line(int mode, const char *line, char *out, size_t size)
 {
-    char out[2300], stamp[64] = "";
+    char stamp[64] = "";
     if (mode == LOG_STDERR_STAMPED) {
         struct timespec ts;
         struct tm tm;
@@ -40,9 +43,20 @@ static void to_stderr(int mode, const char *line)
         size_t n = strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
         snprintf(stamp + n, sizeof(stamp) - n, ".%03ld%s ", ts.tv_nsec / 1000000L, zone);
     }
-    int m = snprintf(out, sizeof(out), "%smxdetourd: %s\n", stamp, line);
-    if (m > 0 &&
-        write(STDERR_FILENO, out, (size_t)m < sizeof(out) ? (size_t)m : sizeof(out) - 1) < 0)
+    int m = snprintf(out, size, "%smxdetourd: %s\n", stamp, line);
+    return m < 0 ? 0 : (size_t)m < size ? (size_t)m : size - 1;
+}
+
+static int wants_stderr(int mode, int prio)
+{
+    return mode == LOG_STDERR_STAMPED || (mode == LOG_STDERR_ERRORS && prio <= LOG_WARNING);
+}
+
+static void to_stderr(int mode, const char *line)
+{
+    char out[2300];
+    size_t n = stderr_line(mode, line, out, sizeof(out));
+    if (write(STDERR_FILENO, out, n) < 0)
         log_stderr_off();
 }
 
@@ -60,8 +74,29 @@ void log_line(int prio, const char *line)
 {
     syslog(prio, "%s", line);
     int mode = __atomic_load_n(&log_stderr, __ATOMIC_RELAXED);
-    if (mode == LOG_STDERR_STAMPED || (mode == LOG_STDERR_ERRORS && prio <= LOG_WARNING))
+    if (wants_stderr(mode, prio))
         to_stderr(mode, line);
+}
+
+void log_lines(size_t n, const int *prio, const char *const *line)
+{
+    char out[16384];
+    size_t used = 0;
+
+    log_syslog_send(n, prio, line);
+    int mode = __atomic_load_n(&log_stderr, __ATOMIC_RELAXED);
+    for (size_t i = 0; i < n; i++) {
+        if (!wants_stderr(mode, prio[i]))
+            continue;
+        if (sizeof(out) - used < 2300) { /* one line more might not fit */
+            if (write(STDERR_FILENO, out, used) < 0)
+                log_stderr_off();
+            used = 0;
+        }
+        used += stderr_line(mode, line[i], out + used, sizeof(out) - used);
+    }
+    if (used > 0 && write(STDERR_FILENO, out, used) < 0)
+        log_stderr_off();
 }
 
 void log_msg(int prio, const char *fmt, ...)

@@ -24,6 +24,10 @@ void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 int log_enabled(int prio);
 /* Writes one finished line, whatever the level (the caller checked it). */
 void log_line(int prio, const char *line);
+/* Writes finished lines, whatever the level: the log thread's batch
+ * (logq.c).  Syslog through log_syslog.c, many lines a system call; the
+ * stderr copy in one write. */
+void log_lines(size_t n, const int *prio, const char *const *line);
 #define log_err(...)    log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...)   log_msg(LOG_WARNING, __VA_ARGS__)
 #define log_notice(...) log_msg(LOG_NOTICE, __VA_ARGS__)

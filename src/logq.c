@@ -43,7 +43,12 @@ static struct {
     unsigned long dropped, unreported;
     logq_writer writer;
     pthread_t thread;
-} q = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .writer = log_line};
+} q = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .writer = log_lines};
+
+static void write_one(logq_writer w, int prio, const char *line)
+{
+    w(1, &prio, &line);
+}
 
 static size_t padded(size_t n)
 {
@@ -57,7 +62,7 @@ static void report_drops(unsigned long n)
     if (n == 0)
         return;
     snprintf(line, sizeof(line), "log: %lu decision lines dropped (the log queue was full)", n);
-    q.writer(LOG_WARNING, line);
+    write_one(q.writer, LOG_WARNING, line);
 }
 
 static int ring_empty(void)
@@ -95,18 +100,29 @@ static int take_batch(uint64_t *from, uint64_t *to, unsigned long *drops)
     return 1;
 }
 
-/* Writes the entries in [from, to). */
+/* Writes the entries in [from, to), LOGQ_BATCH at a time. */
 static void write_batch(uint64_t from, uint64_t to)
 {
+    int prio[LOGQ_BATCH];
+    const char *line[LOGQ_BATCH];
+    size_t n = 0;
+
     while (from < to) {
         size_t pos = (size_t)(from % q.size), len = q.buf[pos] | (size_t)q.buf[pos + 1] << 8;
         if (len == 0) { /* the rest of the buffer is padding */
             from += q.size - pos;
             continue;
         }
-        q.writer(q.buf[pos + 2], (const char *)q.buf + pos + HDR);
+        prio[n] = q.buf[pos + 2];
+        line[n++] = (const char *)q.buf + pos + HDR;
         from += HDR + padded(len);
+        if (n == LOGQ_BATCH) {
+            q.writer(n, prio, line);
+            n = 0;
+        }
     }
+    if (n > 0)
+        q.writer(n, prio, line);
 }
 
 static void *logq_main(void *arg)
@@ -138,7 +154,7 @@ int logq_start(size_t bytes, logq_writer writer)
     q.head = q.tail = 0;
     q.stopping = q.idle = 0;
     q.unreported = 0;
-    q.writer = writer ? writer : log_line;
+    q.writer = writer ? writer : log_lines;
     q.running = 1;
     /* Signals are the main thread's: the loop handles them on its turn. */
     sigfillset(&all);
@@ -186,7 +202,7 @@ void logq_put(int prio, const char *line)
     if (!q.running) {
         logq_writer w = q.writer;
         pthread_mutex_unlock(&q.lock);
-        w(prio, line);
+        write_one(w, prio, line);
         return;
     }
     if (ring_put(prio, line) < 0) {

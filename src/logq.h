@@ -1,8 +1,8 @@
 /*
  * logq - decision lines off the answering threads.  logq_put() copies a
  * line into a bounded ring and returns at once; one log thread writes the
- * lines, in order, with log_line() (syslog and the stderr copy, which can
- * take several system calls each).  When the ring is full the line is
+ * lines, in order and in batches, with log_lines() (syslog and the stderr
+ * copy: a few system calls for the whole batch).  When the ring is full the line is
  * dropped and counted, never waited for: an answer to the MTA matters more
  * than its log line.  The log thread reports drops with a warning line
  * ("N decision lines dropped") and logq_dropped() counts them for status.
@@ -18,8 +18,10 @@
 #define LOGQ_BYTES    (1024u * 1024u)
 #define LOGQ_LINE_MAX 1024 /* longer lines are cut (RFC 3164 allows 1024) */
 
-/* How lines leave the queue; log_line() unless a test gives another. */
-typedef void (*logq_writer)(int prio, const char *line);
+/* How lines leave the queue, n at a time (at most LOGQ_BATCH); log_lines()
+ * unless a test gives another. */
+#define LOGQ_BATCH 64
+typedef void (*logq_writer)(size_t n, const int *prio, const char *const *line);
 
 /* Starts the log thread with a ring of bytes octets (at least
  * LOGQ_LINE_MAX + 4; a line takes its length, its NUL and 4 octets, rounded

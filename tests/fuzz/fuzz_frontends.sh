@@ -13,7 +13,7 @@ conf="src/conf.c src/conf_schema.c src/conf_value.c src/conf_yaml.c src/conf_fle
 src/domlist.c"
 # shellcheck disable=SC2086 # flags is a word list
 fuzz_target frontends "$secs" 4200 frontends_corpus - "policy/sockmap.c policy/policy.c policy/milter_msg.c \
-policy/policy_attr.c src/control.c src/json.c src/dname.c src/log.c src/util.c src/verdict.c src/dns_outcome.c \
+policy/policy_attr.c src/control.c src/json.c src/dname.c src/log.c src/log_syslog.c src/util.c src/verdict.c src/dns_outcome.c \
 src/route.c src/route_sendmail.c src/metrics.c src/txn.c src/logq.c $conf" $flags -lpthread
 fuzz_target dname "$secs" 1100 dname_corpus - "src/dname.c src/util.c" -lidn2
 fuzz_target fleet_record "$secs" 1500 fleet_corpus - "src/fleet_record.c src/dname.c \

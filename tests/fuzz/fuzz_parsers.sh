@@ -8,5 +8,5 @@ fuzz_init
 fuzz_target netstring "$secs" 2048 netstring_corpus - "policy/netstring.c"
 fuzz_target policy_attr "$secs" 20000 policy_corpus - "policy/policy_attr.c"
 fuzz_target state_line "$secs" 2100 state_corpus - "src/state.c src/cache.c src/atomic.c \
-src/dname.c src/log.c src/verdict.c src/dns_outcome.c src/util.c" -lidn2 -lpthread
+src/dname.c src/log.c src/log_syslog.c src/verdict.c src/dns_outcome.c src/util.c" -lidn2 -lpthread
 exit $FUZZ_FAILED

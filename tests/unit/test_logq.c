@@ -33,7 +33,7 @@ static int allow;       /* ...except for this many more lines */
 static int entered;     /* times the writer was entered */
 static pthread_t writer_thread;
 
-static void recorder(int prio, const char *line)
+static void record_one(int prio, const char *line)
 {
     pthread_mutex_lock(&rec_lock);
     entered++;
@@ -48,6 +48,13 @@ static void recorder(int prio, const char *line)
         rec_prio[nrec++] = prio;
     }
     pthread_mutex_unlock(&rec_lock);
+}
+
+/* The writer: a batch is its lines one after the other, each through the gate. */
+static void recorder(size_t n, const int *prio, const char *const *line)
+{
+    for (size_t i = 0; i < n; i++)
+        record_one(prio[i], line[i]);
 }
 
 static void reset(int closed)
