@@ -7,10 +7,15 @@
 # Run by hand from the top of a built tree (make -j2 first; not part of
 # make check):
 #   sh bench/sockmap_bench.sh [-d SECONDS] [-c "CONNS..."] [-r ROUNDS]
-#                             [-D DOMAINS] [-t CLIENT_THREADS] [-p]
+#                             [-D DOMAINS] [-t CLIENT_THREADS] [-p] [-s]
 # Defaults: 3 s per cell, 1 8 64 connections, 3 rounds (the round with the
 # median rate is reported), 100000 domains, 1 client thread.  -p pins the
-# servers to the last CPU and the client to the others (taskset).
+# servers to the last CPU and the client to the others (taskset).  -s
+# gives the daemon a syslog socket, as on a host: a private mount namespace
+# whose /dev/log is a datagram socket read by a small Python sink (on the
+# same CPUs, as journald would be), and JOURNAL_STREAM set, as systemd
+# sets it, so no stderr copy; without -s there is no /dev/log (this
+# container's case) and -f copies every line to a file.
 #
 # bench/sockbench.c is the client: each connection keeps one request
 # outstanding, as Postfix does.  The state file is generated here: every
@@ -43,9 +48,11 @@ DOMAINS=100000
 THREADS=1
 PIN_SRV=""
 PIN_CLI=""
+SINK=0
+SINK_PID=""
 POLICY_MAX=60000
 SOCKMAP_MAX=50000000
-while getopts d:c:r:D:t:p opt; do
+while getopts d:c:r:D:t:ps opt; do
     case $opt in
     d) SECS=$OPTARG ;;
     c) CONNS=$OPTARG ;;
@@ -58,8 +65,9 @@ while getopts d:c:r:D:t:p opt; do
         PIN_SRV="taskset -c $last"
         PIN_CLI="taskset -c 0-$((last - 1))"
         ;;
+    s) SINK=1 ;;
     *)
-        echo "usage: $0 [-d SECONDS] [-c \"CONNS...\"] [-r ROUNDS] [-D DOMAINS] [-t THREADS] [-p]" >&2
+        echo "usage: $0 [-d SECONDS] [-c \"CONNS...\"] [-r ROUNDS] [-D DOMAINS] [-t THREADS] [-p] [-s]" >&2
         exit 2
         ;;
     esac
@@ -84,6 +92,7 @@ cleanup() {
     stop_pid "$MXD_PID"
     stop_pid "$FLOOR_PID"
     stop_pid "$DNS_PID"
+    stop_pid "$SINK_PID"
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -104,6 +113,31 @@ poll() { # TRIES CMD...: bounded wait, 50 ms a try
     --portfile "$T/dns.port" --quiet --rules "$T/zone.rules" 2>"$T/dns.log" &
 DNS_PID=$!
 poll 200 test -s "$T/dns.port" || die "fakedns did not start: $(tail -3 "$T/dns.log")"
+
+# the syslog sink (-s): keeps every line in a file (as journald writes
+# them), writes the count on SIGTERM
+if [ $SINK = 1 ]; then
+    command -v unshare >/dev/null || die "unshare missing (util-linux)"
+    /usr/bin/python3 -c '
+import signal, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+s.bind(sys.argv[1])
+out = open(sys.argv[3], "ab")
+n = 0
+def done(*_):
+    out.close()
+    open(sys.argv[2], "w").write("%d\n" % n)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, done)
+while True:
+    out.write(s.recv(65536) + b"\n")
+    n += 1
+' "$T/log.sock" "$T/log.count" "$T/syslog.txt" &
+    SINK_PID=$!
+    poll 200 test -S "$T/log.sock" || die "syslog sink did not start"
+    mkdir "$T/hostdev"
+fi
 
 gcc -O2 -std=c11 -Wall -Wextra -pthread -o "$T/sockbench" "$top/bench/sockbench.c" ||
     die "cannot build sockbench"
@@ -138,8 +172,17 @@ write_conf "$T/mxdetour.yaml" "$T/verdicts"
 status_ok() { "$CLI" -c "$CONF" status >"$T/status.out" 2>&1; }
 start_mxd() { # CONF
     CONF=$1
-    $PIN_SRV "$MXD" -f -c "$CONF" 2>>"$T/mxd.log" &
-    MXD_PID=$!
+    if [ $SINK = 1 ]; then
+        # shellcheck disable=SC2016 # expanded by the inner shell
+        JOURNAL_STREAM=bench $PIN_SRV unshare -m sh -c 'mount --make-rprivate / &&
+            mount --bind /dev "$1/hostdev" && mount -t tmpfs tmpfs /dev &&
+            for d in null zero random urandom; do ln -s "$1/hostdev/$d" /dev/$d; done &&
+            ln -s "$1/log.sock" /dev/log && exec "$2" -f -c "$3"' sh "$T" "$MXD" "$CONF" \
+            2>>"$T/mxd.log" &
+    else
+        $PIN_SRV "$MXD" -f -c "$CONF" 2>>"$T/mxd.log" &
+    fi
+    MXD_PID=$! # taskset, unshare and sh exec: the same process
     poll 600 status_ok || die "mxdetourd did not start: $(tail -5 "$T/mxd.log")"
 }
 stop_mxd() {
@@ -248,5 +291,10 @@ echo "memory: VmRSS ${rss0} kB without state, ${rss1} kB after loading $ncached 
     "($(( (rss1 - rss0) * 1024 / DOMAINS )) bytes per domain; load took $(( (t1 - t0) / 1000000 )) ms" \
     "including start-up), ${rss2} kB after the socketmap cells"
 echo "status: cached domains: $cached at start, $cached2 at the end ($((bytes / DOMAINS)) bytes per domain by the cache's count)"
-full=$(grep -c 'transactions remembered' "$T/mxd.log")
+if [ $SINK = 1 ]; then
+    stop_pid "$SINK_PID"
+    SINK_PID=""
+    echo "syslog: the sink received $(cat "$T/log.count") lines"
+fi
+full=$(cat "$T/mxd.log" "$T/syslog.txt" 2>/dev/null | grep -c 'transactions remembered')
 echo "checks: probes since the last start: $(sed -n 's/^probes: //p' "$T/status.out"); policy table full warnings: $full"
