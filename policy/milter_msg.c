@@ -54,6 +54,7 @@ void milter_msg_free(struct milter_msg *m)
         return;
     milter_msg_reset(m);
     free(m->dom);
+    free(m->pending);
     free(m);
 }
 
@@ -72,7 +73,9 @@ static int milter_msg_add(struct milter_msg *m, const char *domain)
     if (m->n == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 8;
         m->dom = xrealloc(m->dom, m->cap * sizeof(*m->dom));
+        m->pending = xrealloc(m->pending, m->cap * sizeof(*m->pending));
     }
+    m->pending[m->n] = 0;
     m->dom[m->n++] = xstrdup(domain);
     return 1;
 }
@@ -84,8 +87,10 @@ void milter_msg_rcpt(struct milter_msg *m, const char *addr)
 
     if (dname_from_address(addr, 0, domain, sizeof(domain)) != NULL)
         m->blocked = 1; /* "<>", a local name, garbage: routed by the MTA alone */
-    else if (milter_msg_add(m, domain))
+    else if (milter_msg_add(m, domain)) {
         core_lookup(domain, &ans);
+        m->pending[m->n - 1] = !ans.known && ans.probing;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -115,7 +120,9 @@ static void milter_msg_header(const char *qid, const char *name, const char *val
 }
 
 /* Waits (bounded by probe.wait) for the domains whose verdict is still
- * unknown while their probe runs. */
+ * unknown while their probe runs.  Only those that were so at RCPT are
+ * asked again here: a known verdict stays known (a stale one is answered
+ * while it is probed again), so the others have nothing to wait for. */
 static void milter_msg_wait(const struct milter_msg *m, unsigned wait_ms)
 {
     const char **pending;
@@ -126,6 +133,8 @@ static void milter_msg_wait(const struct milter_msg *m, unsigned wait_ms)
         return;
     pending = xcalloc(m->n, sizeof(*pending));
     for (i = 0; i < m->n; i++) {
+        if (!m->pending[i])
+            continue;
         core_lookup(m->dom[i], &ans);
         if (!ans.known && ans.probing)
             pending[n++] = m->dom[i];

@@ -18,7 +18,8 @@
 
 /* Read-only for the caller, except qid. */
 struct milter_msg {
-    char **dom; /* distinct recipient domains, normalised */
+    char **dom;             /* distinct recipient domains, normalised */
+    unsigned char *pending; /* [i]: dom[i] had no verdict yet and a probe ran at RCPT */
     size_t n, cap;
     int blocked; /* a recipient was not considered: no whole-message route */
     /* The queue ID as seen at RCPT (log_qid() form), for an MTA that names
