@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <time.h>
@@ -34,6 +35,7 @@ static struct {
     time_t stamp_s;    /* the second that stamp holds */
     char stamp[32];    /* "Dec  2 03:04:05 " */
     char tail[96];     /* "ident[pid]: " */
+    pid_t pid;         /* the pid in tail */
 } s = {.ident = "mxdetourd", .facility = LOG_DAEMON, .path = _PATH_LOG, .fd = -1};
 
 void log_syslog_open(const char *ident, int facility)
@@ -41,7 +43,7 @@ void log_syslog_open(const char *ident, int facility)
     pthread_mutex_lock(&lock);
     util_strlcpy(s.ident, ident, sizeof(s.ident));
     s.facility = facility;
-    s.tail[0] = '\0'; /* the pid may have changed too (detach) */
+    s.tail[0] = '\0';
     pthread_mutex_unlock(&lock);
 }
 
@@ -112,8 +114,13 @@ static void refresh_header(void)
         strftime(s.stamp, sizeof(s.stamp), "%b %e %H:%M:%S ", &tm);
         s.stamp_s = ts.tv_sec;
     }
-    if (s.tail[0] == '\0')
-        snprintf(s.tail, sizeof(s.tail), "%s[%ld]: ", s.ident, (long)getpid());
+    /* Once a batch, not once a line: the daemon forks (detaches) after
+     * its first lines may have gone out. */
+    pid_t pid = getpid();
+    if (s.tail[0] == '\0' || pid != s.pid) {
+        snprintf(s.tail, sizeof(s.tail), "%s[%ld]: ", s.ident, (long)pid);
+        s.pid = pid;
+    }
 }
 
 /* Under lock: sends lines [0, n), n <= LOG_SYSLOG_BATCH; returns how many

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -133,6 +134,32 @@ static void *read_lines(void *arg)
     return NULL;
 }
 
+/* A line sent after a fork (the daemon detaches) names the child's pid. */
+static void test_pid_after_fork(void **state)
+{
+    char buf[2048], want[64];
+    int fd = bind_sink(), status;
+
+    (void)state;
+    log_syslog_close();
+    send_lines(1, LOG_INFO, "parent %d");
+    next(fd, buf, sizeof(buf));
+    snprintf(want, sizeof(want), "mxdtest[%ld]: parent 0", (long)getpid());
+    assert_non_null(strstr(buf, want));
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        send_lines(1, LOG_INFO, "child %d");
+        _exit(0);
+    }
+    assert_int_equal(waitpid(child, &status, 0), child);
+    next(fd, buf, sizeof(buf));
+    snprintf(want, sizeof(want), "mxdtest[%ld]: child 0", (long)child);
+    print_message("got: %s\n", buf);
+    assert_non_null(strstr(buf, want));
+    close(fd);
+}
+
 /* 150 lines: more than one sendmmsg() of LOG_SYSLOG_BATCH. */
 static void test_long_batch(void **state)
 {
@@ -229,11 +256,9 @@ static void test_daemon_restart(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_long_batch),
-        cmocka_unit_test(test_no_daemon_then_one),
-        cmocka_unit_test(test_daemon_restart),
-        cmocka_unit_test(test_stalled_daemon),
+        cmocka_unit_test(test_format),         cmocka_unit_test(test_pid_after_fork),
+        cmocka_unit_test(test_long_batch),     cmocka_unit_test(test_no_daemon_then_one),
+        cmocka_unit_test(test_daemon_restart), cmocka_unit_test(test_stalled_daemon),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
