@@ -34,40 +34,19 @@ while getopts d:r:D:n: opt; do
         ;;
     esac
 done
-die() {
-    echo "fleet_bench: $*" >&2
-    exit 1
-}
+BENCH=fleet_bench
+. "$top/bench/lib.sh"
 { [ -x "$MXD" ] && [ -x "$CLI" ]; } || die "$MXD or $CLI not built (run make -j2 first)"
 command -v redis-server >/dev/null && command -v redis-cli >/dev/null ||
     die "redis-server and redis-cli needed (apt-get install redis-server)"
-T=$(mktemp -d "${TMPDIR:-/tmp}/mxd-fbench.XXXXXX") || die mktemp
-PIDS=""
-cleanup() {
-    for p in $PIDS; do
-        kill "$p" 2>/dev/null
-        wait "$p" 2>/dev/null
-    done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-poll() { # TRIES CMD...: bounded wait, 50 ms a try
-    n=$1
-    shift
-    until "$@"; do
-        n=$((n - 1))
-        [ $n -gt 0 ] || return 1
-        sleep 0.05
-    done
-}
+bench_tmp fbench
 
 gcc -O2 -std=c11 -Wall -Wextra -pthread -o "$T/sockbench" "$top/bench/sockbench.c" ||
     die "cannot build sockbench"
 RSOCK="$T/redis.sock"
 redis-server --port 0 --unixsocket "$RSOCK" --unixsocketperm 700 --save '' --appendonly no \
     --daemonize no --dir "$T" >"$T/redis.log" 2>&1 &
-PIDS="$PIDS $!"
+track $!
 poll 200 sh -c "redis-cli -s '$RSOCK' PING 2>/dev/null | grep -q PONG" || die "redis-server did not start"
 
 # state file: every dN.test cached and fresh (bench/state_gen.sh)
@@ -99,7 +78,7 @@ fleet:
 YAML
     [ -n "$3" ] && cp "$3" "$T/$1/verdicts"
     "$MXD" -f -c "$T/$1/mxdetour.yaml" 2>>"$T/$1.log" &
-    PIDS="$PIDS $!"
+    track $!
     poll 600 "$CLI" -c "$T/$1/mxdetour.yaml" status >/dev/null 2>&1 || die "$1 did not start"
 }
 start_node off "" "$T/verdicts.gen"

@@ -26,14 +26,12 @@ while getopts n: opt; do
     *) echo "usage: $0 [-n DOMAINS]" >&2; exit 2 ;;
     esac
 done
-die() { echo "hardening_bench: $*" >&2; exit 1; }
+BENCH=hardening_bench
+. "$top/bench/lib.sh"
 { [ -x "$MXD" ] && [ -x "$CLI" ]; } || die "$MXD or $CLI not built (run make -j2 first)"
-T=$(mktemp -d "${TMPDIR:-/tmp}/mxd-hbench.XXXXXX") || die mktemp
+bench_tmp hbench
 MXD_PID=""
-stop_mxd() { [ -n "$MXD_PID" ] && kill "$MXD_PID" 2>/dev/null && wait "$MXD_PID" 2>/dev/null; MXD_PID=""; }
-trap 'stop_mxd; rm -rf "$T"' EXIT
-trap 'exit 1' INT TERM HUP
-poll() { n=$1; shift; until "$@"; do n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.05; done; }
+stop_mxd() { stop_pid "$MXD_PID"; MXD_PID=""; }
 gcc -O2 -std=c11 -Wall -Wextra -pthread -o "$T/sockbench" "$top/bench/sockbench.c" ||
     die "cannot build sockbench"
 
@@ -66,6 +64,7 @@ status_ok() { "$CLI" -c "$T/mxdetour.yaml" status >"$T/status.out" 2>&1; }
 start_mxd() {
     "$MXD" -f -c "$T/mxdetour.yaml" 2>>"$T/mxd.log" &
     MXD_PID=$!
+    track "$MXD_PID"
     poll 1200 status_ok || die "mxdetourd did not start: $(tail -5 "$T/mxd.log")"
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }

@@ -32,23 +32,12 @@ while getopts n:D: opt; do
     esac
 done
 
-die() {
-    echo "metrics_bench: $*" >&2
-    exit 1
-}
+BENCH=metrics_bench
+. "$top/bench/lib.sh"
 
 { [ -x "$MXD" ] && [ -x "$CLI" ]; } || die "$MXD or $CLI not built (run make -j2 first)"
-T=$(mktemp -d "${TMPDIR:-/tmp}/mxd-mbench.XXXXXX") || die mktemp
+bench_tmp metbench
 MXD_PID=""
-cleanup() {
-    if [ -n "$MXD_PID" ]; then
-        kill "$MXD_PID" 2>/dev/null
-        wait "$MXD_PID" 2>/dev/null
-    fi
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 # DOMAINS verdicts: every seventh aaaa-ignored, the rest healthy, so the
 # gauge has more than one series to count.
@@ -88,6 +77,7 @@ start() { # STATE_FILE
     write_conf "$T/verdicts"
     "$MXD" -f -c "$CONF" 2>"$T/daemon.log" &
     MXD_PID=$!
+    track "$MXD_PID"
     tries=600
     until up; do
         tries=$((tries - 1))
@@ -96,7 +86,7 @@ start() { # STATE_FILE
     done
 }
 stop() {
-    kill "$MXD_PID" && wait "$MXD_PID"
+    stop_pid "$MXD_PID"
     MXD_PID=""
 }
 

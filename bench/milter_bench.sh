@@ -47,40 +47,20 @@ while getopts n:c:r:l:so opt; do
     esac
 done
 
-die() {
-    echo "milter_bench: $*" >&2
-    exit 1
-}
+BENCH=milter_bench
+. "$top/bench/lib.sh"
 
 [ -x "$MXD" ] || die "$MXD not built (run make first)"
 command -v miltertest >/dev/null || die "miltertest missing (apt-get install miltertest)"
 "$PY" -c 'import dnslib' 2>/dev/null || die "python3-dnslib missing"
-T=$(mktemp -d "${TMPDIR:-/tmp}/mxd-mbench.XXXXXX") || die mktemp
-PIDS=""
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
-    for p in $PIDS; do wait "$p" 2>/dev/null; done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-poll() { # TRIES CMD...: bounded wait, 50 ms a try
-    n=$1
-    shift
-    until "$@"; do
-        n=$((n - 1))
-        [ $n -gt 0 ] || return 1
-        sleep 0.05
-    done
-}
+bench_tmp mbench
 
 cc -O2 -Wall -Wextra -o "$T/noop_milter" "$top/bench/noop_milter.c" \
     $(pkg-config --cflags --libs milter) -lpthread || die "cannot build noop_milter"
 
 "$PY" "$top/tests/dns/fakedns.py" --listen 127.0.0.1 --port 0 --portfile "$T/dns.port" \
     --quiet --rules "$top/tests/milter/zone.rules" 2>"$T/dns.log" &
-PIDS="$PIDS $!"
+track $!
 poll 200 test -s "$T/dns.port" || die "fakedns did not start"
 
 cat >"$T/mxdetour.yaml" <<YAML
@@ -117,7 +97,7 @@ if [ $SINK = 1 ]; then
     command -v unshare >/dev/null || die "unshare missing (util-linux)"
     "$PY" -c "$SINK_PY" "$T/log.sock" "$T/log.count" &
     SINK_PID=$!
-    PIDS="$PIDS $SINK_PID"
+    track "$SINK_PID"
     poll 200 test -S "$T/log.sock" || die "syslog sink did not start"
     mkdir "$T/hostdev"
     # shellcheck disable=SC2016 # expanded by the inner shell
@@ -129,11 +109,11 @@ else
     "$MXD" -f -c "$T/mxdetour.yaml" 2>"$T/mxd.log" &
 fi
 MXD_PID=$! # unshare and sh exec: the same process
-PIDS="$PIDS $MXD_PID"
+track "$MXD_PID"
 # shellcheck disable=SC2086 # NOOP_ARGS: empty or one word
 "$T/noop_milter" "unix:$T/noop.sock" $NOOP_ARGS 2>"$T/noop.log" &
 NOOP_PID=$!
-PIDS="$PIDS $NOOP_PID"
+track "$NOOP_PID"
 poll 200 test -S "$T/mxd.sock" || die "mxdetourd did not start: $(cat "$T/mxd.log" 2>/dev/null)"
 poll 200 grep -q 'listening' "$T/noop.log" || die "noop_milter did not start"
 

@@ -32,10 +32,8 @@ OUTD="$top/bench/out"
 NSD_ADDR=127.0.0.2
 FAKE_ADDR=127.0.0.3
 
-die() {
-    echo "probe_bench: $*" >&2
-    exit 1
-}
+BENCH=probe_bench
+. "$top/bench/lib.sh"
 
 [ -x "$MXD" ] || die "$MXD not built (run make first)"
 [ "$(id -u)" = 0 ] || die "run as root (port 53 on loopback, apt-get)"
@@ -62,13 +60,6 @@ NSD=$(command -v nsd || echo /usr/sbin/nsd)
 
 rm -rf "$OUTD"
 mkdir -p "$OUTD"
-PIDS=""
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
-    for p in $PIDS; do wait "$p" 2>/dev/null; done
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 ms_now() { "$PY" -c 'import time; print(int(time.monotonic() * 1000))'; }
 
@@ -155,7 +146,7 @@ zone:
   zonefile: bench.test.zone
 EOF
 "$NSD" -d -c "$OUTD/nsd.conf" 2>>"$OUTD/nsd.log" &
-PIDS="$PIDS $!"
+track $!
 wait_dns $NSD_ADDR d00000.bench.test MX || die "nsd does not answer (see $OUTD/nsd.log)"
 
 cat >"$OUTD/mxdetour.yaml" <<EOF
@@ -284,7 +275,7 @@ with open(out + "/mixed.rules", "w") as r, open(out + "/mixed.domains", "w") as 
 EOF
 "$PY" "$top/tests/dns/fakedns.py" --quiet --listen $FAKE_ADDR --port 53 \
     --rules "$OUTD/mixed.rules" 2>"$OUTD/fakedns.log" &
-PIDS="$PIDS $!"
+track $!
 wait_dns $FAKE_ADDR m00001.mixed.test MX || die "fakedns does not answer"
 
 echo "mxdetour probe: $NMIX domains, every tenth drops AAAA, timeout 2s tries 2 (budget 6s), @$FAKE_ADDR"

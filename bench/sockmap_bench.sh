@@ -73,45 +73,18 @@ while getopts d:c:r:D:t:ps opt; do
     esac
 done
 
-die() {
-    echo "sockmap_bench: $*" >&2
-    exit 1
-}
+BENCH=sockmap_bench
+. "$top/bench/lib.sh"
 
 { [ -x "$MXD" ] && [ -x "$CLI" ]; } || die "$MXD or $CLI not built (run make -j2 first)"
-T=$(mktemp -d "${TMPDIR:-/tmp}/mxd-sbench.XXXXXX") || die mktemp
+bench_tmp sbench
 MXD_PID=""
 FLOOR_PID=""
-DNS_PID=""
-stop_pid() { # PID: TERM, then wait for it
-    [ -n "$1" ] || return 0
-    kill "$1" 2>/dev/null
-    wait "$1" 2>/dev/null
-}
-cleanup() {
-    stop_pid "$MXD_PID"
-    stop_pid "$FLOOR_PID"
-    stop_pid "$DNS_PID"
-    stop_pid "$SINK_PID"
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-poll() { # TRIES CMD...: bounded wait, 50 ms a try
-    n=$1
-    shift
-    until "$@"; do
-        n=$((n - 1))
-        [ $n -gt 0 ] || return 1
-        sleep 0.05
-    done
-}
 
 : >"$T/zone.rules"
 /usr/bin/python3 "$top/tests/dns/fakedns.py" --listen 127.0.0.1 --port 0 \
     --portfile "$T/dns.port" --quiet --rules "$T/zone.rules" 2>"$T/dns.log" &
-DNS_PID=$!
+track $!
 poll 200 test -s "$T/dns.port" || die "fakedns did not start: $(tail -3 "$T/dns.log")"
 
 # the syslog sink (-s): keeps every line in a file (as journald writes
@@ -135,6 +108,7 @@ while True:
     n += 1
 ' "$T/log.sock" "$T/log.count" "$T/syslog.txt" &
     SINK_PID=$!
+    track "$SINK_PID"
     poll 200 test -S "$T/log.sock" || die "syslog sink did not start"
     mkdir "$T/hostdev"
 fi
@@ -183,6 +157,7 @@ start_mxd() { # CONF
         $PIN_SRV "$MXD" -f -c "$CONF" 2>>"$T/mxd.log" &
     fi
     MXD_PID=$! # taskset, unshare and sh exec: the same process
+    track "$MXD_PID"
     poll 600 status_ok || die "mxdetourd did not start: $(tail -5 "$T/mxd.log")"
 }
 stop_mxd() {
@@ -206,6 +181,7 @@ ncached=${cached%% *}
 
 $PIN_SRV "$T/echo_floor" "$T/floor-socketmap.sock" "$T/floor-policy.sock" 2>"$T/floor.log" &
 FLOOR_PID=$!
+track "$FLOOR_PID"
 poll 200 grep -q listening "$T/floor.log" || die "echo_floor did not start"
 
 kv() { # KEY LINE
